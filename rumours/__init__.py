@@ -1,0 +1,46 @@
+"""rumours: an anti-rumour library for cities, served by Flask."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+from rumours import config, i18n, security, templating
+from rumours.snapshot import LiveLibrary
+
+STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Build the application: load the library once, register the blueprints."""
+    app = Flask(__name__, static_folder=str(STATIC_DIR), static_url_path="/static")
+    app.config.update(config.default_config())
+    if test_config:
+        app.config.update(test_config)
+    for key in ("CONTENT_DIR", "INSTANCE_DIR", "TRANSLATIONS_DIR"):
+        app.config[key] = Path(app.config[key]).resolve()
+    app.config["INSTANCE_DIR"].mkdir(parents=True, exist_ok=True)
+    app.json.ensure_ascii = False
+    app.json.sort_keys = False
+
+    live = LiveLibrary(app.config["CONTENT_DIR"], include_drafts=app.config["DEV"])
+    app.extensions["rumours"] = live
+
+    i18n.init_app(app)
+    security.init_app(app)
+    templating.init_app(app)
+
+    from rumours.views import register_blueprints
+
+    register_blueprints(app)
+    live.reload(force=True)
+    live.check_interval = 0.0 if app.config["DEV"] else app.config["RELOAD_INTERVAL"]
+
+    @app.before_request
+    def pick_up_edits() -> None:
+        live.refresh()
+        if app.config["DEV"]:
+            i18n.refresh_catalogs(app)
+
+    return app

@@ -1,0 +1,87 @@
+"""Languages: URL prefixes, negotiation, interface catalogs compiled from .po, direction."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+import polib
+from babel import Locale, UnknownLocaleError
+from flask import Flask, current_app, g, request
+from flask_babel import Babel
+
+LANG_COOKIE = "lang"
+_compile_lock = threading.Lock()
+
+
+def language_name(lang: str) -> str:
+    """The language's own name for itself ("Español", "العربية")."""
+    try:
+        name = Locale.parse(lang).get_display_name(lang) or lang
+    except (UnknownLocaleError, ValueError):
+        return lang
+    return name[:1].upper() + name[1:]
+
+
+def direction(lang: str) -> str:
+    """"rtl" for right-to-left scripts, else "ltr"."""
+    try:
+        order = Locale.parse(lang).character_order
+    except (UnknownLocaleError, ValueError):
+        return "ltr"
+    return "rtl" if order == "right-to-left" else "ltr"
+
+
+def negotiate(languages: tuple[str, ...], default: str) -> str:
+    """Pick a language for `/`: the cookie, then Accept-Language, then the default."""
+    chosen = request.cookies.get(LANG_COOKIE, "")
+    if chosen in languages:
+        return chosen
+    best = request.accept_languages.best_match(languages)
+    if best:
+        return best
+    for value, _quality in request.accept_languages:
+        primary = value.split("-")[0].split("_")[0].lower()
+        if primary in languages:
+            return primary
+    return default
+
+
+def compile_catalogs(source_dir: Path, target_dir: Path) -> list[str]:
+    """Compile every translations/<lang>/LC_MESSAGES/messages.po that changed to a .mo."""
+    compiled = []
+    with _compile_lock:
+        for po_path in sorted(Path(source_dir).glob("*/LC_MESSAGES/messages.po")):
+            lang = po_path.parts[-3]
+            mo_path = Path(target_dir) / lang / "LC_MESSAGES" / "messages.mo"
+            if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+                continue
+            mo_path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = mo_path.with_suffix(".mo.tmp")
+            polib.pofile(str(po_path)).save_as_mofile(str(tmp))
+            tmp.replace(mo_path)
+            compiled.append(lang)
+    return compiled
+
+
+def refresh_catalogs(app: Flask) -> None:
+    """Recompile changed catalogs and drop Flask-Babel's cached translations if any did."""
+    if compile_catalogs(app.config["TRANSLATIONS_DIR"], app.config["COMPILED_TRANSLATIONS_DIR"]):
+        app.extensions["babel"].instance.domain_instance.cache.clear()
+
+
+def current_lang() -> str:
+    """The language of the current request (the URL prefix), or the site default."""
+    lang = getattr(g, "lang", None)
+    if lang:
+        return lang
+    return current_app.extensions["rumours"].library.site.default_language
+
+
+def init_app(app: Flask) -> None:
+    """Set up Flask-Babel on compiled catalogs in the instance folder."""
+    compiled = Path(app.config["INSTANCE_DIR"]) / "translations"
+    app.config["COMPILED_TRANSLATIONS_DIR"] = compiled
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(compiled)
+    compile_catalogs(app.config["TRANSLATIONS_DIR"], compiled)
+    Babel(app, locale_selector=current_lang)

@@ -1,0 +1,88 @@
+"""Template helpers: labels from the vocabularies, dates per locale, language links."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Flask, current_app, g, request, url_for
+from flask_babel import format_date, gettext
+
+from rumours import i18n
+from rumours.views.common import library, live
+
+
+def verdict_label(verdict: str) -> str:
+    """The verdict's label in the current language."""
+    return gettext(library().site.verdicts.get(verdict, verdict))
+
+
+def topic_label(topic: str) -> str:
+    return gettext(library().site.topics.get(topic, topic))
+
+
+def place_label(place: str) -> str:
+    return gettext(library().site.places.get(place, place))
+
+
+def strength_label(strength: str) -> str:
+    return gettext(library().site.strengths.get(strength, strength))
+
+
+def long_date(value: dt.date | str) -> str:
+    """A date written the way the current language writes it."""
+    if isinstance(value, str):
+        parts = value.split("-")
+        if len(parts) == 3:
+            value = dt.date.fromisoformat(value)
+        elif len(parts) == 2:
+            return format_date(dt.date(int(parts[0]), int(parts[1]), 1), "MMMM y")
+        else:
+            return value
+    return format_date(value, "long")
+
+
+def lang_url(lang: str) -> str:
+    """The current page in another language (the home page when there is no such page)."""
+    endpoint = request.endpoint
+    if endpoint and request.url_rule and "<lang>" in request.url_rule.rule:
+        args = dict(request.view_args or {})
+        args["lang"] = lang
+        url = url_for(endpoint, **args)
+        if request.query_string:
+            url += "?" + request.query_string.decode("utf-8", "replace")
+        return url
+    return url_for("pages.home", lang=lang)
+
+
+def has_endpoint(name: str) -> bool:
+    """Whether an area of the site is installed (nav links show only when it is)."""
+    return name in current_app.view_functions
+
+
+def template_context() -> dict:
+    lang = i18n.current_lang()
+    site = library().site
+    return {
+        "site": site,
+        "lang": lang,
+        "dir": i18n.direction(lang),
+        "languages": [(code, i18n.language_name(code)) for code in site.languages],
+        "language_name": i18n.language_name,
+        "dev_mode": current_app.config["DEV"],
+        "content_errors": live().errors if current_app.config["DEV"] else (),
+        "is_lang_page": bool(getattr(g, "lang", None)),
+        "site_pages": lambda: library().pages,
+    }
+
+
+def init_app(app: Flask) -> None:
+    """Install the helpers in Jinja."""
+    app.context_processor(template_context)
+    app.jinja_env.filters.update(
+        verdict_label=verdict_label, topic_label=topic_label, place_label=place_label,
+        strength_label=strength_label, long_date=long_date,
+    )
+    app.jinja_env.globals.update(lang_url=lang_url, has_endpoint=has_endpoint,
+                                 direction=i18n.direction)
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True

@@ -1,0 +1,15 @@
+"""Blueprints: one module per area of the site."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+
+def register_blueprints(app: Flask) -> None:
+    """Attach every area of the site to the app."""
+    from rumours.views import api, errors, pages, root
+
+    app.register_blueprint(root.bp)
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(api.bp)
+    errors.init_app(app)
