@@ -32,13 +32,18 @@ def create_app(test_config: dict | None = None) -> Flask:
     templating.init_app(app)
 
     from rumours.views import register_blueprints
+    from rumours.views.common import LanguageConverter
+
+    app.url_map.converters["lang"] = LanguageConverter
 
     register_blueprints(app)
     live.reload(force=True)
     live.check_interval = 0.0 if app.config["DEV"] else app.config["RELOAD_INTERVAL"]
 
-    @app.before_request
-    def pick_up_edits() -> None:
+    # A URL value preprocessor runs before the blueprints' (which read the library to check
+    # the language), so every request sees the freshest good snapshot.
+    @app.url_value_preprocessor
+    def pick_up_edits(endpoint, values) -> None:
         live.refresh()
         if app.config["DEV"]:
             i18n.refresh_catalogs(app)

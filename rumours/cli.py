@@ -60,8 +60,9 @@ def check(strict: bool, as_json: bool) -> None:
             click.echo(str(problem), err=True)
         summary = f"{len(errors)} error(s), {len(warnings)} warning(s)"
         if library is not None:
-            summary = f"{len(library.rumours)} rumours, {len(library.pages)} pages, " \
-                      f"{len(library.updates)} updates; " + summary
+            drafts = sum(1 for r in library.rumours if r.draft)
+            summary = (f"{len(library.rumours) - drafts} rumours ({drafts} draft), "
+                       f"{len(library.pages)} pages, {len(library.updates)} updates; " + summary)
         click.echo(("FAILED: " if failed else "OK: ") + summary)
     sys.exit(1 if failed else 0)
 

@@ -313,6 +313,16 @@ class _Collector:
         self.problems.append(Problem(path, line, field_name, message, "warning"))
 
 
+class _ContentLoader(yaml.SafeLoader):
+    """YAML's safe loader, but dates stay text so that a bad date is reported on its field."""
+
+
+_ContentLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def _key_lines(front: str, first_line: int) -> tuple[dict[str, int], dict[str, list[int]]]:
     """Map each top-level key (and each item of a top-level list) to its line in the file."""
     lines: dict[str, int] = {}
@@ -352,18 +362,18 @@ def _parse_file(path: Path, col: _Collector) -> _Parsed | None:
         col.error(rel, 1, "front matter", "no closing '---' line after the front matter")
         return None
     try:
-        meta = yaml.safe_load(front) or {}
+        meta = yaml.load(front, Loader=_ContentLoader) or {}  # noqa: S506 - a SafeLoader
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 2 if mark else 1
+        line = mark.line + 1 if mark else 1
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         col.error(rel, line, "front matter", f"YAML syntax error: {problem}")
         return None
     if not isinstance(meta, dict):
         col.error(rel, 2, "front matter", "the front matter must be a set of 'field: value' lines")
         return None
-    body_line = front.count("\n") + 3
-    lines, items = _key_lines(front, 2)
+    body_line = front.count("\n") + 1
+    lines, items = _key_lines(front, 1)
     return _Parsed(rel, meta, body, body_line, lines, items)
 
 
@@ -501,7 +511,7 @@ def load_site(content_dir: Path, col: _Collector) -> Site | None:
         return None
     text = path.read_text(encoding="utf-8")
     try:
-        meta = yaml.safe_load(text) or {}
+        meta = yaml.load(text, Loader=_ContentLoader) or {}  # noqa: S506 - a SafeLoader
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         col.error(rel, mark.line + 1 if mark else 1, "site.yml",

@@ -44,7 +44,7 @@ def long_date(value: dt.date | str) -> str:
 def lang_url(lang: str) -> str:
     """The current page in another language (the home page when there is no such page)."""
     endpoint = request.endpoint
-    if endpoint and request.url_rule and "<lang>" in request.url_rule.rule:
+    if endpoint and request.url_rule and "lang" in (request.url_rule.arguments or ()):
         args = dict(request.view_args or {})
         args["lang"] = lang
         url = url_for(endpoint, **args)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, current_app, g
+from werkzeug.routing import BaseConverter
 
 from rumours.library import Library
 from rumours.snapshot import LiveLibrary
@@ -27,9 +28,15 @@ def artefact(name: str):
     return g.snapshot.artefacts[name]
 
 
+class LanguageConverter(BaseConverter):
+    """Matches what looks like a language code, so /about is a plain 404, not a redirect."""
+
+    regex = r"[a-z]{2,3}"
+
+
 def lang_blueprint(name: str, import_name: str) -> Blueprint:
     """A blueprint whose URLs all start with a site language: /<lang>/..."""
-    bp = Blueprint(name, import_name, url_prefix="/<lang>")
+    bp = Blueprint(name, import_name, url_prefix="/<lang:lang>")
 
     @bp.url_value_preprocessor
     def pull_lang(endpoint, values):

@@ -1,0 +1,143 @@
+"""The HTML pages and the JSON library list, as a visitor and a tool see them."""
+
+from __future__ import annotations
+
+import pytest
+
+
+def text(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def test_root_redirects_to_a_language(client):
+    response = client.get("/")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/en/")
+
+
+def test_home_has_search_topics_and_latest(client):
+    page = text(client.get("/en/"))
+    assert '<html lang="en" dir="ltr">' in page
+    assert 'role="search"' in page and '<label for="q">' in page
+    assert "/en/topics/work" in page
+    assert "They take our jobs" in page
+    assert "Springfield set published" in page
+
+
+def test_library_lists_every_published_rumour(client):
+    page = text(client.get("/en/rumours/"))
+    assert "They take our jobs" in page and "eating the pets" in page
+    assert "A draft claim" not in page
+
+
+@pytest.mark.parametrize(("query", "present", "absent"), [
+    ("topic=work", "They take our jobs", "eating the pets"),
+    ("place=springfield", "eating the pets", "They take our jobs"),
+    ("verdict=false", "They take our jobs", "A draft claim"),
+    ("verdict=unproven", "No rumour matches", "They take our jobs"),
+])
+def test_library_filters(client, query, present, absent):
+    page = text(client.get(f"/en/rumours/?{query}"))
+    assert present in page
+    assert absent not in page
+
+
+@pytest.mark.parametrize("query", ["topic=nope", "place=%00", "verdict=true"])
+def test_unknown_filter_values_are_a_400_page(client, query):
+    response = client.get(f"/en/rumours/?{query}")
+    assert response.status_code == 400
+    assert "could not understand" in text(response)
+
+
+def test_rumour_page_shows_everything_a_rebuttal_needs(client):
+    page = text(client.get("/en/rumours/take-our-jobs"))
+    assert "They take our jobs" in page
+    assert "verdict-false" in page and "False" in page
+    assert "Research over decades" in page  # fact-first summary
+    assert 'id="facts"' in page and 'id="concern"' in page and 'id="talk"' in page
+    assert "National Academies of Sciences" in page
+    assert 'href="https://www.nationalacademies.org/example"' in page
+    assert "Evidence: A" in page
+    assert "official data reported by the press" in page
+    assert "October 1, 2026" in page  # last reviewed, formatted for the locale
+    assert "January 10, 2026" in page
+
+
+def test_topic_and_pages_and_updates(client):
+    assert "They take our jobs" in text(client.get("/en/topics/work"))
+    assert "published by the city" in text(client.get("/en/pages/about"))
+    assert "Springfield set published" in text(client.get("/en/updates/"))
+    update = text(client.get("/en/updates/springfield-set"))
+    assert "We published the Springfield set" in update
+    assert "/en/rumours/springfield-pets-geese" in update
+
+
+@pytest.mark.parametrize("url", [
+    "/en/rumours/no-such-rumour", "/en/topics/no-such-topic", "/xx/", "/xx/rumours/",
+    "/en/pages/nope", "/en/updates/nope", "/en/rumours/secret-draft", "/nothing-here",
+    "/en/rumours/..%2f..%2fetc%2fpasswd",
+])
+def test_unknown_things_are_a_404_page(client, url):
+    response = client.get(url)
+    assert response.status_code == 404
+    assert "Page not found" in text(response)
+
+
+def test_api_rumours(client):
+    data = client.get("/api/rumours?lang=es").get_json()
+    jobs = next(r for r in data["rumours"] if r["id"] == "take-our-jobs")
+    assert jobs["claim"] == "Nos quitan el trabajo"
+    assert jobs["verdict"] == "false"
+    assert jobs["languages"] == ["en", "es"]
+    assert jobs["outdated"] == []
+    assert jobs["sources"] == 2
+    assert jobs["reviewed"] == "2026-10-01"
+    assert jobs["url"] == "/es/rumours/take-our-jobs"
+    assert {"id", "claim", "verdict", "topics", "places", "languages", "outdated", "sources",
+            "reviewed", "url"} <= set(jobs)
+
+
+def test_api_rejects_unknown_language(client):
+    response = client.get("/api/rumours?lang=klingon")
+    assert response.status_code == 400
+    assert "error" in response.get_json()
+
+
+def test_healthz(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.get_json()["rumours"] == 2
+
+
+def test_security_headers_on_every_response(client):
+    for url in ("/en/", "/api/rumours", "/nothing", "/static/css/site.css"):
+        response = client.get(url)
+        response.close()
+        headers = response.headers
+        csp = headers["Content-Security-Policy"]
+        assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+        assert "frame-ancestors 'none'" in csp
+        assert headers["X-Content-Type-Options"] == "nosniff"
+        assert headers["Referrer-Policy"]
+        assert headers["Permissions-Policy"]
+        assert "Strict-Transport-Security" not in headers
+
+
+def test_hsts_when_configured(content_dir, tmp_path):
+    from rumours import create_app
+
+    app = create_app({"TESTING": True, "HSTS": True, "CONTENT_DIR": content_dir,
+                      "INSTANCE_DIR": tmp_path / "i"})
+    assert "max-age" in app.test_client().get("/en/").headers["Strict-Transport-Security"]
+
+
+def test_pages_work_without_javascript_and_load_nothing_from_outside(client):
+    page = text(client.get("/en/rumours/take-our-jobs"))
+    assert "<main" in page and "<nav" in page and "<header" in page and "<footer" in page
+    import re
+
+    for ref in re.findall(r'(?:src|href)="([^"]+)"', page):
+        if ref.startswith(("http://", "https://")):
+            # only links to sources may leave the site; no asset does
+            assert not ref.endswith((".css", ".js", ".woff2", ".woff", ".ttf")), ref
+    assert "<script" not in page.split("</head>")[0] or 'type="application/ld+json"' in page
