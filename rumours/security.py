@@ -16,7 +16,9 @@ CONTENT_SECURITY_POLICY = "; ".join([
     "form-action 'self'",
     "frame-ancestors 'none'",
 ])
-PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=(), interest-cohort=()"
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()" for feature in ("camera", "microphone", "geolocation", "payment", "usb")
+)
 
 
 def add_headers(response: Response, hsts: bool) -> Response:

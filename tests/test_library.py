@@ -6,10 +6,9 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+from conftest import JOBS, write
 
 from rumours.library import ContentError, check_content, load_library
-
-from conftest import JOBS, write
 
 
 def problems_for(content: Path, name: str, text: str, today: dt.date | None = None):

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from conftest import JOBS, write
 
 from rumours import markup
-
-from conftest import JOBS, write
 
 ATTACKS = [
     "<script>alert(1)</script>",
