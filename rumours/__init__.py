@@ -6,7 +6,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from rumours import config, i18n, security, templating
+from rumours import config, http_caching, i18n, security, templating
 from rumours.snapshot import LiveLibrary
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
@@ -30,6 +30,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     i18n.init_app(app)
     security.init_app(app)
     templating.init_app(app)
+    http_caching.init_app(app)
 
     from rumours.views import register_blueprints
     from rumours.views.common import LanguageConverter
