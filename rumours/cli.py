@@ -158,3 +158,8 @@ def new(claim: str, item_id: str | None, is_update: bool) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     click.echo(f"Wrote {path}. Fill it in, then run `rumours check`.")
+
+
+from rumours.i18n_commands import i18n  # noqa: E402
+
+main.add_command(i18n)

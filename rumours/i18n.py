@@ -7,11 +7,23 @@ from pathlib import Path
 
 import polib
 from babel import Locale, UnknownLocaleError
-from flask import Flask, current_app, g, request
-from flask_babel import Babel
+from flask import Flask, Response, current_app, g, request
+from flask_babel import Babel, lazy_gettext
 
 LANG_COOKIE = "lang"
+LANG_COOKIE_MAX_AGE = 365 * 24 * 3600  # a year: the choice outlives a browser session
 _compile_lock = threading.Lock()
+
+# Language names in the reader's language, through the catalogs (Babel's data for some
+# languages, Haitian Creole among them, falls back to French names).
+LANGUAGE_LABELS = {
+    "en": lazy_gettext("English"),
+    "es": lazy_gettext("Spanish"),
+    "ca": lazy_gettext("Catalan"),
+    "fr": lazy_gettext("French"),
+    "ar": lazy_gettext("Arabic"),
+    "ht": lazy_gettext("Haitian Creole"),
+}
 
 
 def language_name(lang: str) -> str:
@@ -21,6 +33,17 @@ def language_name(lang: str) -> str:
     except (UnknownLocaleError, ValueError):
         return lang
     return name[:1].upper() + name[1:]
+
+
+def language_label(lang: str) -> str:
+    """A language's name in the reader's language ("inglés" on a Spanish page)."""
+    if lang in LANGUAGE_LABELS:
+        return str(LANGUAGE_LABELS[lang])
+    try:
+        name = Locale.parse(lang).get_display_name(current_lang()) or lang
+    except (UnknownLocaleError, ValueError):
+        return lang
+    return name
 
 
 def direction(lang: str) -> str:
@@ -78,6 +101,19 @@ def current_lang() -> str:
     return current_app.extensions["rumours"].library.site.default_language
 
 
+def remember_language(response: Response) -> Response:
+    """Keep the language of a /<lang>/ page in a cookie, so `/` sends the reader back to it.
+
+    Set on successful HTML pages only (not feeds, PDFs or errors), and only when it changes.
+    """
+    lang = getattr(g, "lang", None)
+    if (lang and response.status_code < 400 and response.mimetype == "text/html"
+            and request.cookies.get(LANG_COOKIE) != lang):
+        response.set_cookie(LANG_COOKIE, lang, max_age=LANG_COOKIE_MAX_AGE, samesite="Lax",
+                            secure=request.is_secure, httponly=True)
+    return response
+
+
 def init_app(app: Flask) -> None:
     """Set up Flask-Babel on compiled catalogs in the instance folder."""
     compiled = Path(app.config["INSTANCE_DIR"]) / "translations"
@@ -85,3 +121,5 @@ def init_app(app: Flask) -> None:
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(compiled)
     compile_catalogs(app.config["TRANSLATIONS_DIR"], compiled)
     Babel(app, locale_selector=current_lang)
+    app.after_request(remember_language)
+    app.jinja_env.globals["language_label"] = language_label
