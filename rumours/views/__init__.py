@@ -13,3 +13,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
     errors.init_app(app)
+
+    from rumours.views import feeds
+
+    app.register_blueprint(feeds.bp)
