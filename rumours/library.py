@@ -165,6 +165,9 @@ class Rumour:
     source_lang: str
     texts: Mapping[str, RumourText]
     path: str
+    # Every phrasing from the source file's `aliases`, per language, even for languages
+    # with no translation yet (search matches them and shows the fallback text).
+    aliases: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
 
     def text(self, lang: str) -> RumourText:
         """The text in `lang` where a translation exists, else in the source language."""
@@ -794,6 +797,8 @@ class _RumourDraft:
             sources=self.sources, published=self.published, reviewed=self.reviewed,
             next_review=self.next_review, draft=self.draft, fingerprint=self.fingerprint,
             source_lang=self.source_lang, texts=MappingProxyType(ordered), path=self.path,
+            aliases=MappingProxyType({lang: tuple(self.aliases[lang]) for lang in languages
+                                      if self.aliases.get(lang)}),
         )
 
 
