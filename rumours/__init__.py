@@ -6,7 +6,8 @@ from pathlib import Path
 
 from flask import Flask
 
-from rumours import config, http_caching, i18n, security, templating
+from rumours import config, http_caching, i18n, page_cache, security, templating
+from rumours.response_cache import ResponseCache
 from rumours.snapshot import LiveLibrary
 
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
@@ -31,6 +32,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     security.init_app(app)
     templating.init_app(app)
     http_caching.init_app(app)
+    page_cache.init_app(app)
 
     from rumours.views import register_blueprints
     from rumours.views.common import LanguageConverter
@@ -49,4 +51,6 @@ def create_app(test_config: dict | None = None) -> Flask:
         if app.config["DEV"]:
             i18n.refresh_catalogs(app)
 
+    if not app.config["DEV"] and app.config.get("RESPONSE_CACHE", True):
+        app.wsgi_app = ResponseCache(app.wsgi_app, live)
     return app

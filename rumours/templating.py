@@ -10,6 +10,9 @@ from flask_babel import format_date, gettext
 from rumours import i18n
 from rumours.views.common import library, live
 
+# Query parameters that change what a page shows, kept when switching language.
+LINKED_ARGS = ("topic", "place", "verdict", "q", "page", "ids")
+
 
 def verdict_label(verdict: str) -> str:
     """The verdict's label in the current language."""
@@ -47,10 +50,8 @@ def lang_url(lang: str) -> str:
     if endpoint and request.url_rule and "lang" in (request.url_rule.arguments or ()):
         args = dict(request.view_args or {})
         args["lang"] = lang
-        url = url_for(endpoint, **args)
-        if request.query_string:
-            url += "?" + request.query_string.decode("utf-8", "replace")
-        return url
+        kept = {k: v for k, v in request.args.items() if k in LINKED_ARGS}
+        return url_for(endpoint, **args, **kept)
     return url_for("pages.home", lang=lang)
 
 

@@ -6,11 +6,10 @@ import re
 from urllib.parse import urlparse
 
 import pytest
+from conftest import BUNDLED_CONTENT
 
 from rumours import create_app
 from rumours.library import check_content, load_library
-
-from conftest import BUNDLED_CONTENT
 
 GENERAL = [
     "take-our-jobs", "lower-wages", "dont-pay-taxes", "cost-more-than-they-contribute",

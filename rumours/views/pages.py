@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import abort, g, render_template, request
 
+from rumours.page_cache import cached_page
 from rumours.views.common import lang_blueprint, library, require_choice
 
 bp = lang_blueprint("pages", __name__)
@@ -12,6 +13,7 @@ HOME_LATEST = 6
 
 
 @bp.get("/")
+@cached_page()
 def home():
     lib = library()
     counts = {topic: len(lib.filter(topic=topic)) for topic in lib.site.topics}
@@ -23,6 +25,7 @@ def home():
 
 
 @bp.get("/rumours/")
+@cached_page("topic", "place", "verdict")
 def rumour_list():
     lib = library()
     site = lib.site
@@ -35,6 +38,7 @@ def rumour_list():
 
 
 @bp.get("/rumours/<rumour_id>")
+@cached_page()
 def rumour(rumour_id: str):
     item = library().rumour(rumour_id)
     if item is None:
@@ -43,6 +47,7 @@ def rumour(rumour_id: str):
 
 
 @bp.get("/topics/")
+@cached_page()
 def topic_index():
     lib = library()
     counts = [(t, len(lib.filter(topic=t))) for t in lib.site.topics]
@@ -50,6 +55,7 @@ def topic_index():
 
 
 @bp.get("/topics/<topic>")
+@cached_page()
 def topic(topic: str):
     lib = library()
     if topic not in lib.site.topics:
@@ -58,6 +64,7 @@ def topic(topic: str):
 
 
 @bp.get("/pages/<slug>")
+@cached_page()
 def page(slug: str):
     item = library().page(slug)
     if item is None:
@@ -66,11 +73,13 @@ def page(slug: str):
 
 
 @bp.get("/updates/")
+@cached_page()
 def update_list():
     return render_template("update_list.html", updates=library().updates)
 
 
 @bp.get("/updates/<slug>")
+@cached_page()
 def update(slug: str):
     lib = library()
     item = lib.update(slug)
