@@ -17,6 +17,8 @@ _compile_lock = threading.Lock()
 # Language names in the reader's language, through the catalogs (Babel's data for some
 # languages, Haitian Creole among them, falls back to French names).
 LANGUAGE_LABELS = {
+    # Translators: language names are used inside sentences ("...; showing English"):
+    # write them as your language does there (often lowercase).
     "en": lazy_gettext("English"),
     "es": lazy_gettext("Spanish"),
     "ca": lazy_gettext("Catalan"),
