@@ -50,8 +50,10 @@ def lang_url(lang: str) -> str:
     if endpoint and request.url_rule and "lang" in (request.url_rule.arguments or ()):
         args = dict(request.view_args or {})
         args["lang"] = lang
-        kept = {k: v for k, v in request.args.items() if k in LINKED_ARGS}
-        return url_for(endpoint, **args, **kept)
+        for key, value in request.args.items():
+            if key in LINKED_ARGS and key not in args:
+                args[key] = value
+        return url_for(endpoint, **args)
     return url_for("pages.home", lang=lang)
 
 
