@@ -14,6 +14,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(api.bp)
     errors.init_app(app)
 
-    from rumours.views import feeds
+    from rumours.views import feeds, publishing, share_images
 
     app.register_blueprint(feeds.bp)
+    app.register_blueprint(share_images.bp)
+    app.register_blueprint(publishing.bp)
