@@ -1,0 +1,83 @@
+"""Three people, end to end in a real Chromium: a resident, an agent, a comms team member."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+from live_browser import LiveServer, shot
+
+from rumours import create_app
+
+pytestmark = pytest.mark.browser
+
+
+def test_resident_searches_reads_switches_to_arabic_and_gets_the_card(page, bundled_server):
+    page.goto(bundled_server.url + "/")
+    assert page.url.endswith("/en/")
+    shot(page, "resident-1-home")
+    page.get_by_label(re.compile("What did you hear", re.I)).fill("imigrants take our jobz")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/en/search\?"))
+    shot(page, "resident-2-results")
+    first = page.locator("main a[href*='/en/rumours/']").first
+    assert "take-our-jobs" in first.get_attribute("href")
+    first.click()
+    page.wait_for_url(re.compile(r"/en/rumours/take-our-jobs$"))
+    assert page.locator("h1").inner_text().strip("“”")
+    shot(page, "resident-3-rumour")
+    page.locator("nav[aria-label] a[hreflang='ar']").first.click()
+    page.wait_for_url(re.compile(r"/ar/rumours/take-our-jobs$"))
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    assert page.locator("html").get_attribute("lang") == "ar"
+    shot(page, "resident-4-arabic")
+    card = page.locator("a[href$='/card.pdf']").first
+    href = card.get_attribute("href")
+    assert href.startswith("/ar/rumours/take-our-jobs/card.pdf")
+    response = page.request.get(bundled_server.url + href)
+    assert response.status == 200
+    assert response.headers["content-type"].startswith("application/pdf")
+    assert response.body()[:5] == b"%PDF-"
+
+
+def test_agent_builds_a_deck(page, bundled_server):
+    page.goto(bundled_server.url + "/en/cards/")
+    shot(page, "agent-1-deck-builder")
+    boxes = page.locator("input[type=checkbox][name=ids]")
+    assert boxes.count() >= 4
+    for index in range(4):
+        boxes.nth(index).check()
+    with page.expect_download() as download_info:
+        page.locator("form button[type=submit], form input[type=submit]").last.click()
+    download = download_info.value
+    path = Path(download.path())
+    assert path.read_bytes()[:5] == b"%PDF-"
+    assert "ids=" in download.url or "cards.pdf" in download.url
+
+
+def test_comms_team_edit_updates_the_open_page(page, tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(Path(__file__).resolve().parents[2] / "content", content)
+    app = create_app({"DEV": True, "CONTENT_DIR": content, "INSTANCE_DIR": tmp_path / "i"})
+    with LiveServer(app) as server:
+        page.goto(server.url + "/en/rumours/take-our-jobs")
+        shot(page, "comms-1-before-edit")
+        source = content / "rumours" / "take-our-jobs.md"
+        text = source.read_text(encoding="utf-8")
+        claim = re.search(r'^claim: "?(.+?)"?$', text, re.M).group(1)
+        source.write_text(text.replace(claim, "Edited live: " + claim, 1), encoding="utf-8")
+        # no manual refresh: the open page reloads itself
+        page.wait_for_function(
+            "() => document.querySelector('h1').textContent.includes('Edited live')",
+            timeout=15_000)
+        shot(page, "comms-2-after-edit")
+        broken = source.read_text(encoding="utf-8").replace("verdict:", "verdikt:", 1)
+        time.sleep(1.1)
+        source.write_text(broken, encoding="utf-8")
+        page.wait_for_function(
+            "() => document.body.textContent.includes('verdikt')", timeout=15_000)
+        assert "Edited live" in page.locator("h1").inner_text()  # last good library kept
+        shot(page, "comms-3-broken-edit")
