@@ -19,3 +19,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(feeds.bp)
     app.register_blueprint(share_images.bp)
     app.register_blueprint(publishing.bp)
+    if app.config["DEV"]:
+        from rumours.views import dev
+
+        app.register_blueprint(dev.bp)
