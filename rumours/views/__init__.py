@@ -23,3 +23,7 @@ def register_blueprints(app: Flask) -> None:
         from rumours.views import dev
 
         app.register_blueprint(dev.bp)
+
+    from rumours.views import cards
+
+    app.register_blueprint(cards.bp)
