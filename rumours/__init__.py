@@ -6,7 +6,7 @@ from pathlib import Path
 
 from flask import Flask
 
-from rumours import config, http_caching, i18n, page_cache, security, templating
+from rumours import config, http_caching, i18n, page_cache, search, security, templating
 from rumours.response_cache import ResponseCache
 from rumours.snapshot import LiveLibrary
 
@@ -27,6 +27,8 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     live = LiveLibrary(app.config["CONTENT_DIR"], include_drafts=app.config["DEV"])
     app.extensions["rumours"] = live
+    # The search index is built (when missing or stale) and opened with every new snapshot.
+    live.add_builder("search", search.index_builder(app.config["INSTANCE_DIR"] / "index"))
 
     i18n.init_app(app)
     security.init_app(app)

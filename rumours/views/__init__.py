@@ -27,3 +27,8 @@ def register_blueprints(app: Flask) -> None:
     from rumours.views import cards
 
     app.register_blueprint(cards.bp)
+
+    from rumours.views import search
+
+    app.register_blueprint(search.bp)
+    app.register_blueprint(search.api_bp)
