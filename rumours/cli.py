@@ -67,6 +67,37 @@ def check(strict: bool, as_json: bool) -> None:
     sys.exit(1 if failed else 0)
 
 
+@main.command()
+@click.option("--if-stale", is_flag=True,
+              help="Only rebuild when the index is missing, broken or older than the content.")
+@click.option("--drafts", is_flag=True, help="Include drafts, as `rumours serve --dev` does.")
+def index(if_stale: bool, drafts: bool) -> None:
+    """(Re)build the search index atomically; searches keep using the old one until the swap."""
+    import time
+
+    from rumours import search
+    from rumours.library import ContentError, load_library
+
+    config = default_config()
+    try:
+        library = load_library(config["CONTENT_DIR"], include_drafts=drafts)
+    except ContentError as exc:
+        for problem in exc.problems:
+            if problem.is_error:
+                click.echo(str(problem), err=True)
+        raise click.ClickException("the content has errors; fix them (see `rumours check`) "
+                                   "and index again") from exc
+    root = config["INSTANCE_DIR"] / "index"
+    if if_stale and search.is_fresh(library, root):
+        click.echo(f"The search index is up to date: {root / search.CURRENT_LINK}")
+        return
+    started = time.perf_counter()
+    target = search.build_index(library, root)
+    documents = sum(1 for _ in search.library_documents(library))
+    click.echo(f"Indexed {len(library.rumours)} rumours ({documents} documents) in "
+               f"{time.perf_counter() - started:.1f} s: {target}")
+
+
 def slugify(text: str) -> str:
     """A lowercase ASCII id from a claim: "They take our jobs!" -> "they-take-our-jobs"."""
     folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
