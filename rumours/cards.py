@@ -51,7 +51,6 @@ CARDS_PER_SHEET = 4
 QR_MM = 24  # at least 2 cm, quiet zone included
 TOLERANCE_PX = 0.01
 TITLE_CHARS = 60  # section titles from the content
-NOBR_CHARS = 32  # URL segments up to this long never break inside
 
 
 # --------------------------------------------------------------------------- content rules
@@ -79,6 +78,7 @@ class BackLevel:
 
 # In order of preference; the last level of each must fit any content (it is short enough).
 FRONT_LEVELS = (
+    FrontLevel("claim-24", "summary-16", None),
     FrontLevel("", "", None),
     FrontLevel("claim-17", "", None),
     FrontLevel("claim-17", "summary-13", None),
@@ -200,13 +200,22 @@ def make_card(library: Library, rumour: Rumour, lang: str, number: int = 1) -> C
                 short_url=short_url(url), qr_svg=qr_svg(url))
 
 
-def _url_with_breaks(url: str) -> Markup:
-    """The short URL, breakable after each '/' (and inside a segment only when it is long)."""
-    parts = []
-    for part in url.split("/"):
-        css = "nobr" if len(part) <= NOBR_CHARS else "long-segment"
-        parts.append(f'<span class="{css}">{escape(part)}</span>')
-    return Markup("/<wbr>".join(parts))  # noqa: S704 - every part escaped above
+def _url_lines(url: str) -> Markup:
+    """The short URL on two lines: the site and section, then the rumour's id.
+
+    Breaking it in a fixed place keeps it readable and copyable; a line that is still too
+    long for the column may wrap at its hyphens and slashes.
+    """
+    base, _slash, last = url.rpartition("/")
+    return Markup(f'<span class="url-part">{escape(base)}/</span><br>'  # noqa: S704
+                  f'<span class="url-part">{escape(last)}</span>')
+
+
+def isolate(text: str) -> str:
+    """Text wrapped in Unicode first-strong isolates, so that a Latin name inside Arabic (or
+    the reverse) keeps its own direction and its punctuation stays in place. WeasyPrint does
+    not support `unicode-bidi`; Pango's bidi algorithm honours these characters."""
+    return f"\u2068{text}\u2069"
 
 
 def _source_line(card: Card, fact: Fact, short: bool) -> list[str]:
@@ -217,7 +226,7 @@ def _source_line(card: Card, fact: Fact, short: bool) -> list[str]:
         if source is None:
             continue
         publisher = shorten(source.publisher, 48) if short else source.publisher
-        names.append(f"{publisher} ({source.date[:4]})")
+        names.append(isolate(f"{publisher} ({source.date[:4]})"))
         if short:
             break
     return names
@@ -270,7 +279,7 @@ def side_html(card: Card, side: str, level_index: int, side_id: str,
         html = render_template(
             "cards/_side.html", card=card, side=side, view=view, side_id=side_id,
             card_dir=i18n.direction(card.lang), card_language=i18n.language_name(card.lang),
-            url_html=_url_with_breaks(card.short_url),
+            url_html=_url_lines(card.short_url),
             flow_min=None if flow_min_mm is None else f"{flow_min_mm:.2f}mm",
         )
     return Markup(html)  # noqa: S704 - a Jinja template with autoescaping
@@ -664,6 +673,7 @@ class CardMaker:
                 size_class=size_class, columns=[rows[i:i + per_column]
                                                 for i in range(0, len(rows), per_column)],
                 deck_language=i18n.language_name(lang), positions=position_labels(),
+                isolate=isolate,
             )
         return Markup(html)  # noqa: S704 - a Jinja template with autoescaping
 
