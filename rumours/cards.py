@@ -96,6 +96,7 @@ BACK_LEVELS = (  # whole facts first: fewer of them before any is cut short
     BackLevel(1, 190, 120),
     BackLevel(1, 110, 80, short_sources=True),
 )
+FIRST_FRONT_LEVELS = (0, 1)  # measured at once; the others only when neither fits
 INDEX_LEVELS = (  # (type size, columns) for the deck's one-page index
     ("index-size-11", 1), ("index-size-10", 1), ("index-size-10", 2), ("index-size-9", 2),
     ("index-size-8", 2),
@@ -259,22 +260,19 @@ def back_view(card: Card, level: BackLevel) -> dict:
 
 
 def side_html(card: Card, side: str, level_index: int, side_id: str,
-              flow_min_mm: float | None = None, tip_chars: int | None = None,
-              no_facts: bool = False) -> Markup:
+              flow_min_mm: float | None = None, extra_tips: Sequence[int] = ()) -> Markup:
     """One side of a card as an HTML fragment, with its labels in the card's language.
 
     `flow_min_mm` stretches the text part so that the footer sits at the bottom of the card;
-    without it the side has its natural height (for measuring). `tip_chars` and `no_facts`
-    make the parts measured on their own.
+    without it the side has its natural height (for measuring). `extra_tips` adds the tip
+    again at other lengths, to be measured in the same layout.
     """
     if side == "front":
         view = front_view(card, FRONT_LEVELS[level_index])
     else:
-        level = BACK_LEVELS[level_index]
-        if tip_chars is not None or no_facts:
-            level = replace(level, facts=0 if no_facts else level.facts,
-                            tip_chars=level.tip_chars if tip_chars is None else tip_chars)
-        view = back_view(card, level)
+        view = back_view(card, BACK_LEVELS[level_index])
+        view["extra_tips"] = [(budget, shorten(card.text.talk_text, budget))
+                              for budget in extra_tips]
     with force_locale(card.lang):
         html = render_template(
             "cards/_side.html", card=card, side=side, view=view, side_id=side_id,
@@ -556,22 +554,25 @@ class CardMaker:
         extra: list[str] = []
         for index in todo:
             card = cards[index]
-            blocks[f"wf{index}-0"] = side_html(card, "front", 0, f"mf{index}-0")
-            blocks[f"wb{index}-0"] = side_html(card, "back", 0, f"mb{index}-0")
+            for level in FIRST_FRONT_LEVELS:
+                blocks[f"wf{index}-{level}"] = side_html(card, "front", level,
+                                                         f"mf{index}-{level}")
+            blocks[f"wb{index}-0"] = side_html(card, "back", 0, f"mb{index}-0",
+                                               extra_tips=tip_budgets)
             extra += [f"mf{index}-0-foot", f"mb{index}-0-foot", f"mb{index}-0-tip"]
             extra += [f"mb{index}-0-fact{i}" for i in range(len(card.text.facts))]
-            for budget in tip_budgets:
-                blocks[f"wt{index}-{budget}"] = side_html(
-                    card, "back", 0, f"mt{index}-{budget}", tip_chars=budget, no_facts=True)
-                extra.append(f"mt{index}-{budget}-tip")
+            extra += [f"mb{index}-0-tip{budget}" for budget in tip_budgets]
         heights = self._measure(blocks, CARD_MM[0], extra)
         chosen: dict[tuple[int, str], int] = {}
         for index in todo:
-            if heights[f"wf{index}-0"] <= limit:
-                chosen[index, "front"] = 0
-            whole = heights[f"wb{index}-0"]
+            for level in FIRST_FRONT_LEVELS:
+                if heights[f"wf{index}-{level}"] <= limit:
+                    chosen[index, "front"] = level
+                    break
             tips = {BACK_LEVELS[0].tip_chars: heights.get(f"mb{index}-0-tip", 0.0)}
-            tips.update({b: heights.get(f"mt{index}-{b}-tip", 0.0) for b in tip_budgets})
+            tips.update({b: heights.get(f"mb{index}-0-tip{b}", 0.0) for b in tip_budgets})
+            # The measured back carries the extra tips too: take them out again.
+            whole = heights[f"wb{index}-0"] - sum(tips[b] for b in tip_budgets)
             fact_heights = {i: heights.get(f"mb{index}-0-fact{i}", 0.0)
                             for i in range(len(cards[index].text.facts))}
             shown = set(key_facts(cards[index].text.facts, BACK_LEVELS[0].facts))
@@ -585,7 +586,7 @@ class CardMaker:
         # Second layout: every remaining level of the sides that did not fit yet.
         blocks = {}
         for index in todo:
-            for side, levels in (("front", range(1, len(FRONT_LEVELS))),
+            for side, levels in (("front", range(len(FIRST_FRONT_LEVELS), len(FRONT_LEVELS))),
                                  ("back", [i for i in range(len(BACK_LEVELS))
                                            if i not in summed])):
                 if (index, side) not in chosen:
