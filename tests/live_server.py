@@ -1,0 +1,24 @@
+"""A Flask app served by werkzeug on a free local port, for tests that need real HTTP."""
+
+from __future__ import annotations
+
+import threading
+
+from werkzeug.serving import make_server
+
+
+class LiveServer:
+    """A Flask app served by werkzeug on a free local port, in a background thread."""
+
+    def __init__(self, app):
+        self.server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self) -> LiveServer:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.server.shutdown()
+        self.thread.join(5)

@@ -1,0 +1,125 @@
+"""Nothing lost on reload: a live server under load while the content is edited and reindexed."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import shutil
+import threading
+import time
+from pathlib import Path
+from urllib.parse import quote
+
+from live_server import LiveServer
+
+from rumours import create_app, search
+from rumours.library import load_library
+
+EDITS = 10
+
+
+def fetch(port: int, path: str) -> tuple[int, bytes]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()
+
+
+def bump(path: Path, text: str) -> None:
+    """Write a file and make sure its modification time moves forward."""
+    path.write_text(text, encoding="utf-8")
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+
+
+def wait_for(predicate, timeout: float = 20.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.05)
+    return False
+
+
+def test_ten_edits_and_reindexes_under_load_lose_nothing(content_dir, tmp_path):
+    instance = tmp_path / "instance"
+    app = create_app({"CONTENT_DIR": content_dir, "INSTANCE_DIR": instance,
+                      "RELOAD_INTERVAL": 0.1})
+    live = app.extensions["rumours"]
+    source = content_dir / "rumours" / "take-our-jobs.md"
+    original = source.read_text(encoding="utf-8")
+    paths = ["/en/rumours/take-our-jobs", "/en/", "/es/rumours/", "/api/search?q=jobs&lang=en",
+             "/api/search?q=trabajo&lang=es", "/en/rumours/springfield-pets-geese"]
+    failures: list = []
+    counts = {"requests": 0}
+    stop = threading.Event()
+
+    with LiveServer(app) as server:
+        port = server.server.server_port
+
+        def load(offset: int) -> None:
+            index = offset
+            while not stop.is_set():
+                path = paths[index % len(paths)]
+                index += 1
+                try:
+                    status, _body = fetch(port, path)
+                except OSError as exc:
+                    failures.append((path, repr(exc)))
+                    continue
+                counts["requests"] += 1
+                if status != 200:
+                    failures.append((path, status))
+
+        workers = [threading.Thread(target=load, args=(n,)) for n in range(4)]
+        for worker in workers:
+            worker.start()
+        try:
+            for edit in range(1, EDITS + 1):
+                marker = f"Jobsedit{edit}"
+                if edit % 3 == 0:  # a broken edit: reported, the last good library kept
+                    before = live.library.version
+                    bump(source, original.replace('verdict: "false"', "verdict: nonsense"))
+                    assert wait_for(lambda: bool(live.errors)), "broken edit not reported"
+                    assert live.library.version == before
+                    status, body = fetch(port, "/en/rumours/take-our-jobs")
+                    assert status == 200 and b"verdict-false" in body
+                    continue
+                bump(source, original.replace('"They take our jobs"', f'"{marker} they take"'))
+                # a reindex from another process (as `rumours index` does) while serving
+                search.build_index(load_library(content_dir), instance / "index")
+                assert wait_for(lambda m=marker: m.encode() in fetch(
+                    port, "/en/rumours/take-our-jobs")[1]), f"edit {edit} never served"
+                assert wait_for(lambda m=marker: m.lower() in json.dumps(json.loads(fetch(
+                    port, f"/api/search?q={quote(m)}&lang=en")[1])).lower()), \
+                    f"edit {edit} never searchable"
+                assert not live.errors
+        finally:
+            stop.set()
+            for worker in workers:
+                worker.join(30)
+    assert failures == []
+    assert counts["requests"] > 100
+
+
+def test_a_missing_or_corrupted_index_is_rebuilt(content_dir, tmp_path):
+    instance = tmp_path / "instance"
+    app = create_app({"TESTING": True, "CONTENT_DIR": content_dir, "INSTANCE_DIR": instance})
+    client = app.test_client()
+    assert client.get("/api/search?q=jobs&lang=en").get_json()["total"] >= 1
+    index_root = instance / "index"
+    # corrupted: every file of the current build overwritten with junk
+    current = (index_root / search.CURRENT_LINK).resolve()
+    for path in current.iterdir():
+        path.write_bytes(b"\x00garbage")
+    app = create_app({"TESTING": True, "CONTENT_DIR": content_dir, "INSTANCE_DIR": instance})
+    assert app.test_client().get("/api/search?q=jobs&lang=en").get_json()["total"] >= 1
+    # missing: the whole index folder gone
+    shutil.rmtree(index_root)
+    app = create_app({"TESTING": True, "CONTENT_DIR": content_dir, "INSTANCE_DIR": instance})
+    assert app.test_client().get("/api/search?q=jobs&lang=en").get_json()["total"] >= 1
+    assert app.test_client().get("/healthz").status_code == 200
