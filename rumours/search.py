@@ -2,13 +2,15 @@
 
 Everything that knows about Whoosh lives here, so the engine could be swapped.
 
-- One document per rumour and language it exists in. Claim and aliases weigh more than
-  summary and body; body is the rendered plain text, never Markdown.
-- Each field holds text in several languages, each part analyzed by its own language's
-  analyzer (stemming for en/es/fr/ar with Whoosh's stemmers, Catalan with snowballstemmer,
-  Haitian Creole folded and tokenised). Accents and case are folded everywhere. A query is
-  analyzed by every language's analyzer, so it matches in any language.
-- Builds go into a new directory under ``<instance>/index/``; a symlink ``current`` is
+- One document per rumour and language it is written in, plus one per language a rumour
+  only has aliases in (matched there, shown in the fallback language). Claim, aliases,
+  summary and body (rendered plain text, never Markdown) go into one field whose tokens
+  carry the weight of their part, so claim and aliases count more (BM25F).
+- Each language has its own analyzer: stemming for en/es/fr/ar (Whoosh's stemmers),
+  Catalan (snowballstemmer), Haitian Creole folded and tokenised; accents and case are
+  folded everywhere. Terms carry their language ("es:inmigr"), so every language keeps its
+  own statistics, and a query, read in every language, matches in any of them.
+- Builds go into a new directory under ``<instance>/index/``; the symlink ``current`` is
   swapped to it with ``os.replace``, so readers never see a half-built index. Each process
   keeps one open searcher and reopens it only when the link points somewhere new.
 """
@@ -26,29 +28,29 @@ import shutil
 import threading
 import time
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections import Counter, OrderedDict
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import snowballstemmer
 from markupsafe import Markup, escape
 from whoosh import index as whoosh_index
-from whoosh.analysis import Analyzer, Filter, LowercaseFilter, RegexTokenizer, StopFilter
+from whoosh.analysis import Analyzer, SpaceSeparatedTokenizer, Token
 from whoosh.fields import ID, KEYWORD, TEXT, Schema
 from whoosh.lang import has_stemmer, has_stopwords, stemmer_for_language, stopwords_for_language
-from whoosh.query import And, Or, Query, Term
-from whoosh.scoring import BM25F, BM25FScorer
 from whoosh.support.charset import accent_map
 
 from rumours.library import Library
 
 log = logging.getLogger("rumours.search")
 
-# Bump when the schema or the analyzers change: an index built by another version is stale.
-SCHEMA_VERSION = "4"
+# Bump when the schema, the analyzers or the weights change: older indexes are then stale.
+SCHEMA_VERSION = "5"
 CURRENT_LINK = "current"
 STAMP_FILE = "STAMP"
 STATS_FILE = "stats.json"
+VOCABULARY_FILE = "vocabulary.json"
 BUILD_PREFIX = "build-"
 KEEP_OLD_BUILDS = 2  # previous builds kept for processes that still have them open
 OLD_BUILD_GRACE_SECONDS = 300
@@ -57,25 +59,33 @@ MAX_QUERY_CHARS = 200  # longer queries are cut, not refused
 MAX_QUERY_WORDS = 12
 MAX_LIMIT = 50
 MAX_PAGE = 100
-HIGHLIGHT_LIMIT = 10  # hits beyond this get the plain summary as snippet
+HIGHLIGHT_LIMIT = 10  # hits beyond this get the start of the summary as snippet
 SNIPPET_CHARS = 220
 SUGGEST_BELOW = 3  # offer "did you mean" when fewer rumours than this are found
-FUZZY_MIN_LENGTH = 5  # words at least this long also match close spellings
+FUZZY_MIN_LENGTH = 5  # unknown words this long also match close spellings
+FUZZY_TWO_EDITS_LENGTH = 8  # ... and from this long, spellings two edits away
 FUZZY_EXPANSIONS = 3
 FUZZY_BOOST = 0.7
 
-# How much a match in each field counts (tuned with bench/search_quality.py).
-FIELD_BOOSTS = {"claim": 3.0, "aliases": 2.5, "summary": 1.2, "body": 1.0}
+# The parts of a document and how much a word in each counts (tuned with
+# bench/search_quality.py).
+PARTS = ("claim", "aliases", "summary", "body")
+PART_BOOSTS = (3.0, 2.5, 1.2, 1.0)
+SNIPPET_PARTS = (2, 3)  # summary, body
 READER_BOOST = 1.3  # weight of the reader's language among the languages a query is read in
-SNIPPET_FIELDS = ("summary", "body")
+CACHED_POSTINGS = 2_000_000  # term scores kept per open index, counted in postings
+BM25_B = 0.75
+BM25_K1 = 6.0  # high: part weights add up in the term frequency, so saturate late
 
 # Words; numbers keep their separators ("2.93"); Catalan "l·l" stays inside a word
 # ("il·legal", also typed "il.legal").
 WORD_PATTERN = r"\d+(?:[.,]\d+)+|[^\W_]+(?:(?<=l)[·.](?=l)[^\W_]+)*"
 _WORD_RE = re.compile(WORD_PATTERN)
-_TAG = "\x1e"  # starts a language part of a field value: \x1e<lang>\x1f<text>
+_TAG = "\x1e"  # a field value starts with \x1e<lang>\x1f; its parts are separated by \x1d
 _TAG_END = "\x1f"
+_PART_SEP = "\x1d"
 _TAG_RE = re.compile(r"\x1e([a-z]{2,3})\x1f")
+_PART_GAP = 10  # positions between parts, so phrases never span two
 
 # Stop words for languages Whoosh has none for. Kept short: only function words.
 EXTRA_STOPWORDS = {
@@ -105,7 +115,7 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFC", stripped.translate(_EXTRA_FOLD).translate(accent_map))
 
 
-_fold_word = functools.lru_cache(maxsize=100_000)(fold)
+_fold_word = functools.lru_cache(maxsize=200_000)(fold)
 
 
 def clean_query(text: str | None) -> str:
@@ -116,10 +126,7 @@ def clean_query(text: str | None) -> str:
     kept = []
     for char in text:
         category = unicodedata.category(char)
-        if category[0] == "C" or category in ("Zl", "Zp"):
-            kept.append(" ")
-        else:
-            kept.append(char)
+        kept.append(" " if category[0] == "C" or category in ("Zl", "Zp") else char)
     text = " ".join("".join(kept).split())
     if len(text) > MAX_QUERY_CHARS:
         cut = text[:MAX_QUERY_CHARS]
@@ -129,11 +136,11 @@ def clean_query(text: str | None) -> str:
 
 
 def query_words(text: str) -> list[str]:
-    """The folded words of a cleaned query, in order, without repeats, at most 12."""
+    """The lowercased words of a cleaned query, in order, without repeats, at most 12."""
     words: list[str] = []
     for match in _WORD_RE.finditer(text):
-        word = fold(match.group(0))
-        if word and word not in words:
+        word = match.group(0).lower()
+        if word not in words:
             words.append(word)
         if len(words) == MAX_QUERY_WORDS:
             break
@@ -160,16 +167,16 @@ def no_stem(word: str) -> str:
 
 
 @functools.lru_cache(maxsize=64)
-def _stem_function(lang: str):
+def stemmer(lang: str):
+    """The stemming function for a language: Whoosh's, snowballstemmer's Catalan, or none."""
     if lang == "ca":
-        base = stem_catalan
-    elif has_stemmer(lang):
-        base = stemmer_for_language(lang)
-    else:
-        base = no_stem
-    return functools.lru_cache(maxsize=50_000)(base)
+        return stem_catalan
+    if has_stemmer(lang):
+        return stemmer_for_language(lang)
+    return no_stem
 
 
+@functools.lru_cache(maxsize=64)
 def stopwords(lang: str) -> frozenset[str]:
     """A language's stop words, in their written and their folded forms."""
     words: set[str] = set()
@@ -179,96 +186,26 @@ def stopwords(lang: str) -> frozenset[str]:
     return frozenset(words | {fold(w) for w in words})
 
 
-class FoldingStemFilter(Filter):
-    """Stems each token and folds accents; emits both stem(word) and stem(fold(word)).
+@functools.lru_cache(maxsize=300_000)
+def word_terms(lang: str, word: str) -> tuple[str, ...]:
+    """The index terms of one lowercased word in `lang`; none for a stop word.
 
     Stemmers need the accents ("inmigración" -> "inmigr") but residents often type none
-    ("inmigracion"); indexing and querying both forms makes either spelling match.
+    ("inmigracion"), so a word gives both fold(stem(word)) and stem(fold(word)).
     """
-
-    is_morph = True
-
-    def __init__(self, lang: str):
-        self.lang = lang
-
-    def __eq__(self, other):
-        return other.__class__ is self.__class__ and other.lang == self.lang
-
-    def __call__(self, tokens):
-        stem = _stem_function(self.lang)
-        for token in tokens:
-            if token.stopped:
-                yield token
-                continue
-            word = token.text
-            first = _fold_word(stem(word))
-            token.text = first
-            yield token
-            folded = _fold_word(word)
-            second = stem(folded) if folded != word else first
-            if second != first:
-                token.text = second
-                yield token
+    if len(word) < 2 or word in stopwords(lang):
+        return ()
+    stem = stemmer(lang)
+    first = _fold_word(stem(word))
+    folded = _fold_word(word)
+    second = stem(folded) if folded != word else first
+    prefix = lang + ":"
+    return (prefix + first,) if second == first else (prefix + first, prefix + second)
 
 
-class FoldFilter(Filter):
-    """Folds accents and diacritics (for the unstemmed spelling field)."""
-
-    def __call__(self, tokens):
-        for token in tokens:
-            token.text = _fold_word(token.text)
-            yield token
-
-
-def language_analyzer(lang: str) -> Analyzer:
-    """Tokenise, lowercase, drop stop words, stem and fold, for one language."""
-    chain = RegexTokenizer(WORD_PATTERN) | LowercaseFilter()
-    chain = chain | StopFilter(stoplist=stopwords(lang), minsize=2)
-    return chain | FoldingStemFilter(lang)
-
-
-def plain_analyzer() -> Analyzer:
-    """Words as written, folded: the vocabulary for spelling suggestions and fuzzy matches."""
-    return RegexTokenizer(WORD_PATTERN) | LowercaseFilter() | FoldFilter()
-
-
-class MultilingualAnalyzer(Analyzer):
-    """Analyzes a value with the analyzer of the language it is tagged with.
-
-    A value is ``\x1e<lang>\x1f<text>`` (see :func:`tag`); every term is prefixed with its
-    language ("es:inmigr"), so each language keeps its own term statistics and two
-    languages' words never collide. Character offsets are relative to the text.
-    """
-
-    def __init__(self, languages: Sequence[str]):
-        self.languages = tuple(languages)
-        self.analyzers = {lang: language_analyzer(lang) for lang in self.languages}
-
-    def __eq__(self, other):
-        return other.__class__ is self.__class__ and other.languages == self.languages
-
-    def has_morph(self) -> bool:
-        return True
-
-    def __call__(self, value, start_char=0, **kwargs):
-        lang, text = split_tag(value, self.languages[0])
-        analyzer = self.analyzers.get(lang) or self.analyzers[self.languages[0]]
-        prefix = lang + ":"
-        for token in analyzer(text, start_char=start_char, **kwargs):
-            token.text = prefix + token.text
-            yield token
-
-    def terms(self, lang: str, word: str) -> list[str]:
-        """The index terms one query word becomes in `lang` (none for a stop word)."""
-        analyzer = self.analyzers.get(lang)
-        if analyzer is None:
-            return []
-        return list(dict.fromkeys(f"{lang}:{t.text}" for t in analyzer(word, mode="query")))
-
-
-def tag(lang: str, text: str) -> str:
-    """A field value: text marked with its language."""
-    return f"{_TAG}{lang}{_TAG_END}{text}"
+def tag(lang: str, *parts: str) -> str:
+    """A field value: its language, then its parts (claim, aliases, summary, body)."""
+    return f"{_TAG}{lang}{_TAG_END}" + _PART_SEP.join(parts)
 
 
 def split_tag(value: str, default_lang: str) -> tuple[str, str]:
@@ -286,50 +223,67 @@ def term_lang(term: str | bytes) -> str:
     return term.partition(":")[0]
 
 
+class RumourAnalyzer(Analyzer):
+    """Turns a tagged value into language-prefixed, stemmed, folded terms.
+
+    Tokens of each part carry that part's weight (claim 3, aliases 2.5, ...), which Whoosh
+    adds up into the posting's weight; character offsets are relative to the value without
+    its tag, which is what is stored.
+    """
+
+    def __init__(self, languages: Sequence[str]):
+        self.languages = tuple(languages)
+
+    def __eq__(self, other):
+        return other.__class__ is self.__class__ and other.languages == self.languages
+
+    def has_morph(self) -> bool:
+        return True
+
+    def __call__(self, value, positions=False, chars=False, boosts=False, start_pos=0,
+                 start_char=0, mode="", removestops=True, **kwargs) -> Iterator[Token]:
+        lang, text = split_tag(value, self.languages[0])
+        if lang not in self.languages:
+            lang = self.languages[0]
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        pos, base = start_pos, start_char
+        parts = text.split(_PART_SEP)
+        weights = PART_BOOSTS if len(parts) == len(PARTS) else (1.0,) * len(parts)
+        for part, weight in zip(parts, weights, strict=True):
+            for match in _WORD_RE.finditer(part):
+                terms = word_terms(lang, match.group(0).lower())
+                if not terms:
+                    continue
+                for term in terms:
+                    token.text = term
+                    token.boost = weight
+                    token.stopped = False
+                    if positions:
+                        token.pos = pos
+                    if chars:
+                        token.startchar = base + match.start()
+                        token.endchar = base + match.end()
+                    yield token
+                pos += 1
+            pos += _PART_GAP
+            base += len(part) + len(_PART_SEP)
+
+
 def make_schema(languages: Sequence[str]) -> Schema:
     """The index schema for a site's languages."""
-    text = MultilingualAnalyzer(languages)
     return Schema(
         key=ID(unique=True, stored=True),
         id=ID(stored=True, sortable=True),
         lang=ID(stored=True, sortable=True),
-        role=ID(stored=True, sortable=True),  # source, translation or aliases (see below)
+        role=ID(stored=True, sortable=True),  # source, translation, aliases or vocabulary
         verdict=ID(stored=True),
         topics=KEYWORD(commas=True, scorable=False),
         places=KEYWORD(commas=True, scorable=False),
-        claim=TEXT(analyzer=text, stored=True, chars=True),
-        aliases=TEXT(analyzer=text),
-        summary=TEXT(analyzer=text, stored=True, chars=True),
-        body=TEXT(analyzer=text, stored=True, chars=True),
-        words=TEXT(analyzer=plain_analyzer(), phrase=False),
+        text=TEXT(analyzer=RumourAnalyzer(languages), stored=True, chars=True),
+        # Every word as written (folded), in one vocabulary document: spelling suggestions
+        # and fuzzy matches search its lexicon.
+        words=KEYWORD(analyzer=SpaceSeparatedTokenizer(), scorable=False),
     )
-
-
-class LanguageBM25F(BM25F):
-    """BM25F with each language's own statistics.
-
-    A language with a handful of documents would otherwise make all of its words look
-    rare next to the whole collection, so its most common words would outweigh the
-    distinctive ones. Document counts and average lengths come per field and language.
-    """
-
-    def __init__(self, stats: dict, B: float = 0.75, K1: float = 1.2):
-        super().__init__(B=B, K1=K1)
-        self.docs = stats.get("docs", {})
-        self.lengths = stats.get("lengths", {})
-
-    def idf(self, searcher, fieldname, text):
-        count = self.docs.get(fieldname, {}).get(term_lang(text)) or searcher.doc_count_all()
-        frequency = searcher.doc_frequency(fieldname, text)
-        return math.log(1 + (count - frequency + 0.5) / (frequency + 0.5))
-
-    def scorer(self, searcher, fieldname, text, qf=1):
-        scorer = super().scorer(searcher, fieldname, text, qf=qf)
-        average = self.lengths.get(fieldname, {}).get(term_lang(text))
-        if average and isinstance(scorer, BM25FScorer):
-            scorer.avgfl = average
-            scorer.setup(searcher, fieldname, text)
-        return scorer
 
 
 # ------------------------------------------------------------------ building an index
@@ -340,63 +294,38 @@ def index_stamp(library: Library) -> str:
     return f"{SCHEMA_VERSION}:{library.version}"
 
 
-def _nfc(text: str) -> str:
-    return unicodedata.normalize("NFC", text or "")
+def _clean(text: str) -> str:
+    """NFC text without the characters the field format uses as separators."""
+    text = unicodedata.normalize("NFC", text or "")
+    return text.translate({ord(_TAG): " ", ord(_TAG_END): " ", ord(_PART_SEP): " "})
 
 
-def library_documents(library: Library) -> Iterable[dict]:
+def library_documents(library: Library) -> Iterator[dict]:
     """One Whoosh document per rumour and language.
 
     A rumour's text in each language it is written in (role "source" or "translation"),
-    plus, for languages it has aliases in but no translation yet, a document holding
-    only those aliases (role "aliases"): residents' phrasings match there, and the hit
-    is shown in the fallback language.
+    plus, for languages it has aliases in but no translation yet, a document holding only
+    those aliases (role "aliases"): they match there, and the hit is shown in the fallback.
     """
     for rumour in library.rumours:
         common = {"id": rumour.id, "verdict": rumour.verdict,
                   "topics": ",".join(rumour.topics), "places": ",".join(rumour.places)}
         for lang, text in rumour.texts.items():
-            claim, summary, body = _nfc(text.claim), _nfc(text.summary), _nfc(text.body_text)
-            aliases = "\n".join(_nfc(a) for a in text.aliases)
-            yield {
-                **common, "key": f"{rumour.id}:{lang}", "lang": lang,
-                "role": "source" if lang == rumour.source_lang else "translation",
-                "claim": tag(lang, claim), "_stored_claim": claim,
-                "aliases": tag(lang, aliases),
-                "summary": tag(lang, summary), "_stored_summary": summary,
-                "body": tag(lang, body), "_stored_body": body,
-                "words": "\n".join((claim, aliases, summary, body)),
-            }
+            parts = (_clean(text.claim), "\n".join(_clean(a) for a in text.aliases),
+                     _clean(text.summary), _clean(text.body_text))
+            yield {**common, "key": f"{rumour.id}:{lang}", "lang": lang,
+                   "role": "source" if lang == rumour.source_lang else "translation",
+                   "text": tag(lang, *parts), "_stored_text": _PART_SEP.join(parts)}
         for lang, phrasings in getattr(rumour, "aliases", {}).items():
             if lang in rumour.texts or not phrasings:
                 continue
-            aliases = "\n".join(_nfc(a) for a in phrasings)
-            yield {
-                **common, "key": f"{rumour.id}:{lang}", "lang": lang, "role": "aliases",
-                "aliases": tag(lang, aliases), "words": aliases,
-            }
+            parts = ("", "\n".join(_clean(a) for a in phrasings), "", "")
+            yield {**common, "key": f"{rumour.id}:{lang}", "lang": lang, "role": "aliases",
+                   "text": tag(lang, *parts), "_stored_text": _PART_SEP.join(parts)}
 
 
-def _statistics(index_dir: Path) -> dict:
-    """Documents and average field length per field and language, for LanguageBM25F."""
-    ix = whoosh_index.open_dir(str(index_dir))
-    docs: dict[str, dict[str, int]] = {}
-    totals: dict[str, dict[str, int]] = {}
-    with ix.reader() as reader:
-        langs = reader.column_reader("lang")
-        for docnum in range(reader.doc_count_all()):
-            lang = langs[docnum]
-            for name in FIELD_BOOSTS:
-                length = reader.doc_field_length(docnum, name, 0)
-                if length:
-                    docs.setdefault(name, {}).setdefault(lang, 0)
-                    docs[name][lang] += 1
-                    totals.setdefault(name, {}).setdefault(lang, 0)
-                    totals[name][lang] += length
-    ix.close()
-    lengths = {name: {lang: totals[name][lang] / docs[name][lang] for lang in totals[name]}
-               for name in totals}
-    return {"docs": docs, "lengths": lengths}
+def _document_words(document: dict) -> set[str]:
+    return {_fold_word(m.group(0)) for m in _WORD_RE.finditer(document["_stored_text"])}
 
 
 def build_index(library: Library, root: Path) -> Path:
@@ -409,15 +338,22 @@ def build_index(library: Library, root: Path) -> Path:
     try:
         ix = whoosh_index.create_in(str(target), make_schema(library.site.languages))
         writer = ix.writer(limitmb=256)
+        vocabulary: Counter[str] = Counter()
         try:
             for document in library_documents(library):
                 writer.add_document(**document)
+                vocabulary.update(_document_words(document))
+            if vocabulary:
+                writer.add_document(key="_vocabulary", role="vocabulary",
+                                    words=" ".join(sorted(vocabulary)))
         except BaseException:
             writer.cancel()
             raise
         writer.commit(optimize=True)
         ix.close()
         (target / STATS_FILE).write_text(json.dumps(_statistics(target)), encoding="utf-8")
+        (target / VOCABULARY_FILE).write_text(json.dumps(vocabulary, ensure_ascii=False),
+                                              encoding="utf-8")
         (target / STAMP_FILE).write_text(index_stamp(library) + "\n", encoding="utf-8")
         link = root / f".{CURRENT_LINK}-{os.getpid()}-{secrets.token_hex(3)}"
         os.symlink(name, link)
@@ -428,6 +364,22 @@ def build_index(library: Library, root: Path) -> Path:
     _remove_old_builds(root, keep=name)
     log.info("search index built: %s (%s)", target, index_stamp(library))
     return target
+
+
+def _statistics(index_dir: Path) -> dict:
+    """Documents and average length per language, for BM25 with per-language statistics."""
+    ix = whoosh_index.open_dir(str(index_dir))
+    docs: Counter[str] = Counter()
+    totals: Counter[str] = Counter()
+    with ix.reader() as reader:
+        langs = reader.column_reader("lang")
+        for docnum in range(reader.doc_count_all()):
+            length = reader.doc_field_length(docnum, "text", 0)
+            if length:
+                docs[langs[docnum]] += 1
+                totals[langs[docnum]] += length
+    ix.close()
+    return {"docs": dict(docs), "lengths": {lang: totals[lang] / docs[lang] for lang in docs}}
 
 
 def _remove_old_builds(root: Path, keep: str) -> None:
@@ -507,11 +459,11 @@ class SearchResults:
 
 @dataclass
 class _Plan:
-    """A query turned into Whoosh terms, remembering each word's terms for highlighting."""
+    """A query turned into index terms with their weights, grouped by the word they come from."""
 
     words: list[str]
-    query: Query | None = None
     word_terms: list[frozenset[str]] = field(default_factory=list)
+    boosts: dict[str, float] = field(default_factory=dict)
 
     @property
     def terms(self) -> set[str]:
@@ -519,38 +471,88 @@ class _Plan:
 
 
 class _OpenIndex:
-    """An open index with per-document lookups read once from its columns."""
+    """An open index: its searcher, per-document lookups, and the scores of recent terms.
+
+    Scoring is BM25 with each language's own document count and average length (a
+    language with a handful of documents would otherwise make all of its words look rare,
+    so its most common words would outweigh the distinctive ones). It is computed here over
+    whole posting blocks, rather than by Whoosh's tree of matchers, which was the slowest
+    part of a search in a large library.
+    """
 
     def __init__(self, target: str):
         self.target = target
-        stats = json.loads((Path(target) / STATS_FILE).read_text(encoding="utf-8"))
+        folder = Path(target)
+        stats = json.loads((folder / STATS_FILE).read_text(encoding="utf-8"))
+        self.vocabulary: dict[str, int] = json.loads(
+            (folder / VOCABULARY_FILE).read_text(encoding="utf-8"))
         self.index = whoosh_index.open_dir(target)
         try:
-            self.searcher = self.index.searcher(weighting=LanguageBM25F(stats))
-            reader = self.searcher.reader()
-            self.analyzer: MultilingualAnalyzer = self.index.schema["claim"].analyzer
+            self.searcher = self.index.searcher()
+            self.reader = reader = self.searcher.reader()
+            self.languages: tuple[str, ...] = self.index.schema["text"].analyzer.languages
+            self.doc_counts: dict[str, int] = stats.get("docs", {})
+            self.avg_lengths: dict[str, float] = stats.get("lengths", {})
             count = reader.doc_count_all()
             ids, langs = reader.column_reader("id"), reader.column_reader("lang")
             roles = reader.column_reader("role")
             self.ids: list[str] = [ids[n] for n in range(count)]
+            self.lengths: list[int] = [reader.doc_field_length(n, "text", 0) or 1
+                                       for n in range(count)]
             self.shown: dict[str, dict[str, int]] = {}  # id -> lang -> docnum with text
             self.source: dict[str, int] = {}
             for docnum in range(count):
                 role = roles[docnum]
-                if reader.is_deleted(docnum) or role == "aliases":
+                if reader.is_deleted(docnum) or role not in ("source", "translation"):
                     continue
                 self.shown.setdefault(self.ids[docnum], {})[langs[docnum]] = docnum
                 if role == "source":
                     self.source[self.ids[docnum]] = docnum
-            self.stopwords = frozenset().union(
-                *(stopwords(lang) for lang in self.analyzer.languages))
+            self.stopwords = frozenset().union(*(stopwords(lang) for lang in self.languages))
         except BaseException:
             self.index.close()
             raise
+        self._scores: OrderedDict[str, tuple[list[int], list[float]]] = OrderedDict()
+        self._cached_postings = 0
+        self._filters: OrderedDict[tuple[str, str], frozenset[int]] = OrderedDict()
 
     def close(self) -> None:
         self.searcher.close()
         self.index.close()
+
+    def term_scores(self, term: str) -> tuple[list[int], list[float]]:
+        """The documents containing `term` and its BM25 score in each (kept for reuse)."""
+        cached = self._scores.get(term)
+        if cached is not None:
+            self._scores.move_to_end(term)
+            return cached
+        docnums, weights = _postings(self.reader, "text", term)
+        lang = term_lang(term)
+        count = self.doc_counts.get(lang) or len(self.ids)
+        idf = math.log(1 + (count - len(docnums) + 0.5) / (len(docnums) + 0.5))
+        average = self.avg_lengths.get(lang) or 1.0
+        k1, b, lengths = BM25_K1, BM25_B, self.lengths
+        scores = [idf * w * (k1 + 1) / (w + k1 * (1 - b + b * lengths[d] / average))
+                  for d, w in zip(docnums, weights, strict=True)]
+        self._scores[term] = (docnums, scores)
+        self._cached_postings += len(docnums)
+        while self._cached_postings > CACHED_POSTINGS and len(self._scores) > 1:
+            _term, (old, _old_scores) = self._scores.popitem(last=False)
+            self._cached_postings -= len(old)
+        return docnums, scores
+
+    def allowed(self, filters: dict[str, str]) -> frozenset[int] | None:
+        """Documents passing every filter (topics, places, verdict); None when unfiltered."""
+        allowed = None
+        for name, value in filters.items():
+            docs = self._filters.get((name, value))
+            if docs is None:
+                docs = frozenset(_postings(self.reader, name, value)[0])
+                self._filters[(name, value)] = docs
+                if len(self._filters) > 256:
+                    self._filters.popitem(last=False)
+            allowed = docs if allowed is None else allowed & docs
+        return allowed
 
 
 class SearchIndex:
@@ -566,6 +568,12 @@ class SearchIndex:
     def available(self) -> bool:
         """Whether an index exists to search."""
         return os.path.lexists(self.link)
+
+    @property
+    def opened(self) -> str | None:
+        """The build directory this process has open (None before the first search)."""
+        current = self._open
+        return current.target if current is not None else None
 
     def _current(self) -> _OpenIndex:
         """The open index for the link's current target (opened on first use or after a swap)."""
@@ -611,106 +619,163 @@ class SearchIndex:
             return SearchResults(query, 0, (), None, offset, limit)
         with self._lock:
             current = self._current()
-            plan = self._plan(current, words, lang)
-            ranked: dict[str, float] = {}
-            if plan.query is not None:
-                results = current.searcher.search(plan.query, limit=None,
-                                                  filter=_filters(topic, place, verdict))
-                ids = current.ids
-                for docnum, score in results.items():
-                    ranked.setdefault(ids[docnum], score)
-            page = list(ranked.items())[offset:offset + limit]
-            hits = self._hits(current, plan, page, lang)
-            suggestion = None
-            if len(ranked) < SUGGEST_BELOW:
-                suggestion = self._suggest(current, words)
+            plan = _plan(current, words, lang)
+            filters = {name: value for name, value in
+                       (("topics", topic), ("places", place), ("verdict", verdict)) if value}
+            ranked = _rank(current, plan, current.allowed(filters))
+            hits = _hits(current, plan, ranked[offset:offset + limit], lang)
+            suggestion = _suggest(current, words) if len(ranked) < SUGGEST_BELOW else None
         return SearchResults(query, len(ranked), tuple(hits), suggestion, offset, limit)
 
-    # -- query building
 
-    @staticmethod
-    def _plan(current: _OpenIndex, words: list[str], lang: str) -> _Plan:
-        reader = current.searcher.reader()
-        content = [w for w in words if w not in current.stopwords] or words
-        plan = _Plan(words=words)
-        word_queries = []
-        languages = current.analyzer.languages
-        weights = {language: READER_BOOST if language == lang else 1.0 for language in languages}
-        for word in content:
-            terms = {t: weights[language] for language in languages
-                     for t in current.analyzer.terms(language, word)}
-            if len(word) >= FUZZY_MIN_LENGTH and not reader.doc_frequency("words", word):
-                for other in _close_words(reader, word, FUZZY_EXPANSIONS):
-                    for language in languages:
-                        for term in current.analyzer.terms(language, other):
-                            terms.setdefault(term, weights[language] * FUZZY_BOOST)
-            if not terms:
-                continue
+# -- query building
+
+
+def _plan(current: _OpenIndex, words: list[str], lang: str) -> _Plan:
+    """Each word read in every language (and, when unknown, its close spellings)."""
+    content = [w for w in words if _fold_word(w) not in current.stopwords] or words
+    plan = _Plan(words=words)
+    weights = {language: READER_BOOST if language == lang else 1.0
+               for language in current.languages}
+    for word in content:
+        terms: dict[str, float] = {}
+        for language in current.languages:
+            for term in word_terms(language, word):
+                terms.setdefault(term, weights[language])
+        folded = _fold_word(word)
+        if len(folded) >= FUZZY_MIN_LENGTH and folded not in current.vocabulary:
+            for other in _close_words(current, folded, FUZZY_EXPANSIONS):
+                for language in current.languages:
+                    for term in word_terms(language, other):
+                        terms.setdefault(term, weights[language] * FUZZY_BOOST)
+        if terms:
             plan.word_terms.append(frozenset(terms))
-            clauses = [Term(name, term, boost=weight * boost)
-                       for term, boost in terms.items() for name, weight in FIELD_BOOSTS.items()]
-            word_queries.append(Or(clauses))
-        if word_queries:
-            plan.query = Or(word_queries) if len(word_queries) > 1 else word_queries[0]
-        return plan
-
-    @staticmethod
-    def _suggest(current: _OpenIndex, words: list[str]) -> str | None:
-        reader = current.searcher.reader()
-        corrected, changed = [], False
-        for word in words:
-            if (len(word) >= 3 and not word.isdigit()
-                    and not reader.doc_frequency("words", word)):
-                best = _close_words(reader, word, 1)
-                if best:
-                    corrected.append(best[0])
-                    changed = True
-                    continue
-            corrected.append(word)
-        return " ".join(corrected) if changed else None
-
-    # -- results
-
-    @staticmethod
-    def _hits(current: _OpenIndex, plan: _Plan, page: list[tuple[str, float]],
-              lang: str) -> list[SearchHit]:
-        shown = []
-        for rumour_id, score in page:
-            docnum = current.shown.get(rumour_id, {}).get(lang, current.source.get(rumour_id))
-            if docnum is not None:
-                shown.append((rumour_id, score, docnum))
-        highlighted = sorted(docnum for _, _, docnum in shown[:HIGHLIGHT_LIMIT])
-        spans = _match_positions(current.searcher.reader(), plan.terms, highlighted)
-        hits = []
-        for rumour_id, score, docnum in shown:
-            stored = current.searcher.stored_fields(docnum)
-            snippet = _best_snippet(stored, spans.get(docnum, {}))
-            if snippet is None:
-                snippet = _plain_snippet(stored.get("summary", ""))
-            hits.append(SearchHit(
-                id=rumour_id, lang=stored.get("lang", lang), score=round(float(score), 3),
-                claim=stored.get("claim", ""), verdict=stored.get("verdict", ""),
-                snippet=snippet,
-            ))
-        return hits
+            for term, boost in terms.items():
+                plan.boosts[term] = max(boost, plan.boosts.get(term, 0.0))
+    return plan
 
 
-def _filters(topic: str | None, place: str | None, verdict: str | None) -> Query | None:
-    terms = [Term(name, value) for name, value in
-             (("topics", topic), ("places", place), ("verdict", verdict)) if value]
-    if not terms:
-        return None
-    return terms[0] if len(terms) == 1 else And(terms)
-
-
-def _postings_in(reader, name: str, terms: Iterable[str], docnums: list[int]):
-    """For each of the sorted `docnums` containing some of `terms` in field `name`:
-    (docnum, [(term, matcher positioned on it)])."""
-    per_doc: dict[int, list] = {}
-    for term in terms:
-        if not reader.doc_frequency(name, term):
+def _rank(current: _OpenIndex, plan: _Plan,
+          allowed: frozenset[int] | None) -> list[tuple[str, float]]:
+    """Every matching rumour with its best document's score, best first."""
+    totals: dict[int, float] = {}
+    get = totals.get
+    for term, boost in plan.boosts.items():
+        docnums, scores = current.term_scores(term)
+        for docnum, score in zip(docnums, scores, strict=True):
+            totals[docnum] = get(docnum, 0.0) + score * boost
+    ids = current.ids
+    best: dict[str, float] = {}
+    for docnum, score in totals.items():
+        if allowed is not None and docnum not in allowed:
             continue
-        matcher = reader.postings(name, term)
+        rumour_id = ids[docnum]
+        if score > best.get(rumour_id, 0.0):
+            best[rumour_id] = score
+    return sorted(best.items(), key=lambda item: (-item[1], item[0]))
+
+
+def _postings(reader, name: str, term: str) -> tuple[list[int], list[float]]:
+    """All documents containing `term` in field `name`, with the term's weight in each.
+
+    Reads Whoosh's posting blocks whole when it can (a hundred times fewer Python calls
+    than stepping through the matcher); other posting formats are stepped through.
+    """
+    if not reader.doc_frequency(name, term):
+        return [], []
+    matcher = reader.postings(name, term)
+    docnums: list[int] = []
+    weights: list[float] = []
+    if all(hasattr(matcher, a) for a in ("_read_ids", "_read_weights", "_next_block", "_i")):
+        while matcher.is_active():
+            matcher._read_ids()
+            matcher._read_weights()
+            start = matcher._i
+            docnums.extend(matcher._ids[start:])
+            weights.extend(matcher._weights[start:])
+            matcher._next_block()
+    else:
+        while matcher.is_active():
+            docnums.append(matcher.id())
+            weights.append(matcher.weight())
+            matcher.next()
+    return docnums, weights
+
+
+def _close_words(current: _OpenIndex, word: str, limit: int) -> list[str]:
+    """Known words one edit from `word` (two if 8+ letters long), most frequent first.
+
+    A swap of two neighbouring letters ("criem") counts as one edit.
+    """
+    reader = current.searcher.reader()
+    frequency = current.vocabulary
+    maxdist = 2 if len(word) >= FUZZY_TWO_EDITS_LENGTH else 1
+    for dist in range(1, maxdist + 1):
+        try:
+            found = set(reader.terms_within("words", word, dist, prefix=1))
+        except Exception:  # noqa: BLE001 - an odd word never breaks a search
+            return []
+        if dist == 1:
+            found.update(swap for i in range(len(word) - 1)
+                         if (swap := word[:i] + word[i + 1] + word[i] + word[i + 2:]) in frequency)
+        found.discard(word)
+        if found:
+            return sorted(found, key=lambda w: (-frequency.get(w, 0), w))[:limit]
+    return []
+
+
+def _suggest(current: _OpenIndex, words: list[str]) -> str | None:
+    """The query with each unknown word replaced by the closest known one, if any was."""
+    corrected, changed = [], False
+    for word in words:
+        folded = _fold_word(word)
+        if len(folded) >= 3 and not folded.isdigit() and folded not in current.vocabulary:
+            best = _close_words(current, folded, 1)
+            if best:
+                corrected.append(best[0])
+                changed = True
+                continue
+        corrected.append(word)
+    return " ".join(corrected) if changed else None
+
+
+# -- results and snippets
+
+
+def _hits(current: _OpenIndex, plan: _Plan, page: list[tuple[str, float]],
+          lang: str) -> list[SearchHit]:
+    """The page's rumours, each in the reader's language where translated, with a snippet."""
+    shown = []
+    for rumour_id, score in page:
+        docnum = current.shown.get(rumour_id, {}).get(lang, current.source.get(rumour_id))
+        if docnum is not None:
+            shown.append((rumour_id, score, docnum))
+    highlighted = sorted(docnum for _, _, docnum in shown[:HIGHLIGHT_LIMIT])
+    spans = _match_positions(current.searcher.reader(), plan.terms, highlighted)
+    hits = []
+    for rumour_id, score, docnum in shown:
+        stored = current.searcher.stored_fields(docnum)
+        text = stored.get("text", "")
+        parts = text.split(_PART_SEP)
+        snippet = _best_snippet(text, spans.get(docnum, []))
+        if snippet is None:
+            snippet = _plain_snippet(parts[2] if len(parts) > 2 else "")
+        hits.append(SearchHit(
+            id=rumour_id, lang=stored.get("lang", lang), score=round(float(score), 3),
+            claim=parts[0], verdict=stored.get("verdict", ""), snippet=snippet,
+        ))
+    return hits
+
+
+def _match_positions(reader, terms: set[str], docnums: list[int]) -> dict:
+    """{docnum: [(start, end, term)]} for the query terms in each of the sorted `docnums`."""
+    found: dict[int, list[tuple[int, int, str]]] = {}
+    if not docnums:
+        return found
+    for term in terms:
+        if not reader.doc_frequency("text", term):
+            continue
+        matcher = reader.postings("text", term)
         for docnum in docnums:
             if not matcher.is_active():
                 break
@@ -719,52 +784,24 @@ def _postings_in(reader, name: str, terms: Iterable[str], docnums: list[int]):
                 if not matcher.is_active():
                     break
             if matcher.id() == docnum:
-                value = matcher.value_as("characters") if name in SNIPPET_FIELDS else None
-                per_doc.setdefault(docnum, []).append((term, value))
-    return sorted(per_doc.items())
-
-
-def _close_words(reader, word: str, limit: int) -> list[str]:
-    """Indexed words one edit from `word` (else two, if 5+ letters long), most frequent first."""
-    maxdist = 2 if len(word) >= FUZZY_MIN_LENGTH else 1
-    for dist in range(1, maxdist + 1):
-        try:
-            found = set(reader.terms_within("words", word, dist, prefix=1))
-        except Exception:  # noqa: BLE001 - an odd word never breaks a search
-            return []
-        found.discard(word)
-        if found:
-            ranked = sorted(found, key=lambda w: (-reader.doc_frequency("words", w), w))
-            return ranked[:limit]
-    return []
-
-
-def _match_positions(reader, terms: set[str], docnums: list[int]) -> dict:
-    """{docnum: {field: [(start, end, term)]}} for the query terms in the snippet fields."""
-    found: dict[int, dict[str, list[tuple[int, int, str]]]] = {}
-    if not docnums:
-        return found
-    for name in SNIPPET_FIELDS:
-        for docnum, matched in _postings_in(reader, name, terms, docnums):
-            spans = found.setdefault(docnum, {}).setdefault(name, [])
-            for term, chars in matched:
-                spans.extend((start, end, term) for _pos, start, end in chars)
+                found.setdefault(docnum, []).extend(
+                    (start, end, term) for _pos, start, end in matcher.value_as("characters"))
     return found
 
 
-def _best_snippet(stored: dict, fields: dict[str, list[tuple[int, int, str]]]) -> Markup | None:
-    """The passage with the most distinct matched words, from the summary or the body."""
+def _best_snippet(text: str, spans: list[tuple[int, int, str]]) -> Markup | None:
+    """The summary or body passage with the most distinct matched words, highlighted."""
     best = None
-    for name in SNIPPET_FIELDS:
-        spans = fields.get(name)
-        if spans:
-            distinct = len({term for _, _, term in spans})
-            if best is None or distinct > best[0]:
-                best = (distinct, name, spans)
-    if best is None:
-        return None
-    _, name, spans = best
-    return highlight(stored.get(name, ""), spans)
+    start = 0
+    for number, part in enumerate(text.split(_PART_SEP)):
+        end = start + len(part)
+        if number in SNIPPET_PARTS:
+            inside = [(s - start, e - start, t) for s, e, t in spans if start <= s and e <= end]
+            distinct = len({t for _, _, t in inside})
+            if inside and (best is None or distinct > best[0]):
+                best = (distinct, part, inside)
+        start = end + len(_PART_SEP)
+    return highlight(best[1], best[2]) if best else None
 
 
 def highlight(text: str, spans: list[tuple[int, int, str]], width: int = SNIPPET_CHARS) -> Markup:
@@ -803,6 +840,7 @@ def highlight(text: str, spans: list[tuple[int, int, str]], width: int = SNIPPET
 
 
 def _plain_snippet(text: str, width: int = SNIPPET_CHARS) -> Markup:
+    """The start of `text`, escaped, cut at a word."""
     if len(text) <= width:
         return escape(text)
     cut = text[:width]
