@@ -96,10 +96,13 @@ BACK_LEVELS = (  # whole facts first: fewer of them before any is cut short
     BackLevel(1, 190, 120),
     BackLevel(1, 110, 80, short_sources=True),
 )
+INDEX_ID = "deck-index"
 FIRST_FRONT_LEVELS = (0, 1)  # measured at once; the others only when neither fits
-INDEX_LEVELS = (  # (type size, columns) for the deck's one-page index
-    ("index-size-11", 1), ("index-size-10", 1), ("index-size-10", 2), ("index-size-9", 2),
-    ("index-size-8", 2),
+INDEX_LEVELS = (  # (type size, columns, claims cut to, "where" as) for the deck's index
+    ("index-size-11", 1, None, "words"), ("index-size-10", 1, None, "words"),
+    ("index-size-10", 2, None, "columns"), ("index-size-9", 2, 90, "columns"),
+    ("index-size-8", 2, 60, "columns"), ("index-size-8", 2, 60, "sheet"),
+    ("index-size-8", 2, 40, "sheet"), ("index-size-8", 2, 28, "sheet"),
 )
 
 _SENTENCE_END = re.compile(r"[.!?؟。…]+[\"'”’»)\]]*\s+")
@@ -662,26 +665,29 @@ class CardMaker:
         raise CardOverflow(card.rumour.id)
 
     def _index_html(self, library: Library, cards: Sequence[Card], lang: str, sheets: list,
-                    level: int) -> Markup:
-        size_class, columns = INDEX_LEVELS[level]
-        rows = [(cards[slot.number - 1], sheet_number, slot.position)
+                    level: int, index_id: str = INDEX_ID) -> Markup:
+        size_class, columns, claim_chars, where = INDEX_LEVELS[level]
+        rows = [(cards[slot.number - 1], sheet_number, slot.position,
+                 shorten(cards[slot.number - 1].text.claim, claim_chars))
                 for sheet_number, sheet in enumerate(sheets, 1) for slot in sheet]
         per_column = -(-len(rows) // columns)
         with force_locale(lang):
             html = render_template(
                 "cards/_index.html", cards=cards, sheets=sheets, lang=lang,
                 deck_dir=i18n.direction(lang), site=library.site, library=library,
-                size_class=size_class, columns=[rows[i:i + per_column]
-                                                for i in range(0, len(rows), per_column)],
+                size_class=size_class, where=where,
+                columns=[rows[i:i + per_column] for i in range(0, len(rows), per_column)],
                 deck_language=i18n.language_name(lang), positions=position_labels(),
-                isolate=isolate,
+                isolate=isolate, index_id=index_id,
+                fallbacks=sorted({c.lang for c in cards if c.fallback}),
             )
         return Markup(html)  # noqa: S704 - a Jinja template with autoescaping
 
     def _index_level(self, library: Library, cards: Sequence[Card], lang: str,
                      sheets: list) -> int:
         """The largest index type that keeps the index on one A4 page."""
-        blocks = {f"i{level}": self._index_html(library, cards, lang, sheets, level)
+        blocks = {f"i{level}": self._index_html(library, cards, lang, sheets, level,
+                                                f"mi{level}")
                   for level in range(len(INDEX_LEVELS))}
         heights = self._measure(blocks, SHEET_MM[0])
         for level in range(len(INDEX_LEVELS)):
@@ -692,12 +698,12 @@ class CardMaker:
     def _render_deck(self, library: Library, cards: Sequence[Card], lang: str) -> bytes:
         plans = self.plans(library, cards)
         sheets = deck_sheets(len(cards))
-        index_html = self._index_html(library, cards, lang, sheets,
-                                      self._index_level(library, cards, lang, sheets))
+        index_level = self._index_level(library, cards, lang, sheets)
         side_ids = [f"c{c.number}-{s}" for c in cards for s in ("front", "back")]
         expected_pages = 2 + 2 * len(sheets)
-        for _attempt in range(len(FRONT_LEVELS) + len(BACK_LEVELS)):
+        for _attempt in range(len(FRONT_LEVELS) + len(BACK_LEVELS) + len(INDEX_LEVELS)):
             sides = {c.number: self._sides(c, p) for c, p in zip(cards, plans, strict=True)}
+            index_html = self._index_html(library, cards, lang, sheets, index_level)
             with force_locale(lang):
                 html = render_template(
                     "cards/deck.html", cards=cards, sheets=sheets, sides=sides,
@@ -707,14 +713,31 @@ class CardMaker:
                 )
             document = self.layout(html)
             bad = side_overflows(document, side_ids)
-            if not bad and len(document.pages) != expected_pages:
+            index_bad = index_overflows(document)
+            if not bad and not index_bad and len(document.pages) == expected_pages:
+                return self._write(document)
+            if index_bad and index_level + 1 < len(INDEX_LEVELS):
+                log.warning("the deck index overflowed after measuring (level %d)", index_level)
+                index_level += 1
+            elif bad:
+                log.warning("deck cards overflowed after measuring: %s", bad)
+                plans = self._bump(plans, bad)
+            else:
                 raise CardOverflow(f"the deck has {len(document.pages)} pages, expected "
                                    f"{expected_pages}")
-            if not bad:
-                return self._write(document)
-            log.warning("deck cards overflowed after measuring: %s", bad)
-            plans = self._bump(plans, bad)
         raise CardOverflow("deck")
+
+
+def index_overflows(document) -> bool:
+    """Whether the deck's index runs past its page (by its layout boxes)."""
+    found = _boxes_by_id(document, {INDEX_ID}).get(INDEX_ID, [])
+    if len(found) != 1 or found[0][0] != 0:
+        return True
+    box = found[0][1]
+    bottom = box.content_box_y() + box.height
+    return any(type(line).__name__ == "LineBox"
+               and line.position_y + line.height > bottom + TOLERANCE_PX
+               for line in box.descendants())
 
 
 # --------------------------------------------------------------------------- imposition

@@ -643,6 +643,37 @@ def test_arabic_deck_index_is_in_arabic_and_untranslated_cards_say_so(pdfs, tmp_
     artefact(pdf, 3, "deck-ar-front", dpi=80)
 
 
+@pytest.mark.parametrize("lang", ["en", "ar"])
+def test_index_of_the_largest_deck_fits_on_one_page(cards_app, tmp_path, lang):
+    """60 cards (the default limit), the long claim among them: the index stays one page."""
+    from flask import g
+
+    from rumours.cards import INDEX_LEVELS, SHEET_MM, deck_sheets, make_card
+    from rumours.views.cards import card_maker
+    from rumours.views.common import library
+
+    with cards_app.test_request_context(f"/{lang}/cards/"):
+        g.lang = lang
+        lib = library()
+        maker = card_maker()
+        rumours = lib.rumours
+        cards = [make_card(lib, rumours[n % len(rumours)], lang, n + 1) for n in range(60)]
+        sheets = deck_sheets(len(cards))
+        level = maker._index_level(lib, cards, lang, sheets)
+        assert level > 0  # it had to be made smaller than the first choice
+        html = maker._index_html(lib, cards, lang, sheets, level)
+        document = maker.layout(f"<!doctype html><html lang='{lang}'><head><style>@page "
+                                f"{{ size: {SHEET_MM[0]}mm {SHEET_MM[1]}mm; margin: 0 }}"
+                                f"</style></head><body>{html}</body></html>")
+        assert len(document.pages) == 1
+        pdf = save(tmp_path, document.write_pdf(), "index.pdf")
+    artefact(pdf, 1, f"deck-index-60-{lang}", dpi=80)
+    text = flat(pdftotext(pdf, raw=False))
+    assert "Deck of 60 cards" in text or lang == "ar"
+    assert re.search(r"\b60\b", text) and re.search(r"\b15\b", text)
+    assert len(INDEX_LEVELS) > level
+
+
 def test_form_submission_with_repeated_ids_and_a_language_redirects(cards_client):
     response = cards_client.get("/en/cards.pdf?ids=take-our-jobs&ids=filler-1&language=ar")
     assert response.status_code == 302
