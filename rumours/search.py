@@ -18,6 +18,7 @@ Everything that knows about Whoosh lives here, so the engine could be swapped.
 from __future__ import annotations
 
 import functools
+import gc
 import json
 import logging
 import math
@@ -28,6 +29,7 @@ import shutil
 import threading
 import time
 import unicodedata
+import warnings
 from collections import Counter, OrderedDict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -410,12 +412,31 @@ def is_fresh(library: Library, root: Path) -> bool:
     """True when the current index was built from this library and opens cleanly."""
     if current_stamp(root) != index_stamp(library):
         return False
-    try:
-        _OpenIndex(str(Path(root) / CURRENT_LINK)).close()
-    except Exception:  # a corrupted index is rebuilt, never fatal
-        log.warning("search index in %s does not open; it will be rebuilt", root, exc_info=True)
+    opened = _try_open(str(Path(root) / CURRENT_LINK))
+    if opened is None:  # a corrupted index is rebuilt, never fatal
+        log.warning("search index in %s does not open; it will be rebuilt", root)
         return False
+    opened.close()
     return True
+
+
+def _try_open(target: str) -> _OpenIndex | None:
+    """Open an index, or None (logged) when it cannot be read.
+
+    Whoosh leaves the files of a segment it failed to read open; they are closed here,
+    quietly, rather than reported later as unclosed files.
+    """
+    failed = False
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        try:
+            return _OpenIndex(target)
+        except Exception:  # noqa: BLE001 - any unreadable index is treated alike
+            log.debug("cannot open the search index %s", target, exc_info=True)
+            failed = True
+        if failed:  # the traceback, and the files it held, are released by now
+            gc.collect()
+    return None
 
 
 def ensure_index(library: Library, root: Path) -> bool:
@@ -584,13 +605,12 @@ class SearchIndex:
                 return self._open
             raise IndexUnavailable(f"no search index in {self.root}") from exc
         if self._open is None or self._open.target != target:
-            try:
-                fresh = _OpenIndex(target)
-            except Exception as exc:
+            fresh = _try_open(target)
+            if fresh is None:
                 if self._open is not None:  # keep serving the index we have
-                    log.error("cannot open the new search index %s: %s", target, exc)
+                    log.error("cannot open the new search index %s", target)
                     return self._open
-                raise IndexUnavailable(f"cannot open the search index {target}") from exc
+                raise IndexUnavailable(f"cannot open the search index {target}")
             old, self._open = self._open, fresh
             if old is not None:
                 old.close()
