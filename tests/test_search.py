@@ -10,7 +10,6 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import BUNDLED_CONTENT, write
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -19,6 +18,15 @@ from rumours.cli import main as cli
 from rumours.library import load_library
 
 # ------------------------------------------------------------------ a small library
+
+BUNDLED_CONTENT = Path(__file__).resolve().parent.parent / "content"
+
+
+def write(path: Path, text: str) -> Path:
+    """Write a file, creating its folder."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
 
 
 def rumour(rumour_id: str, claim: str, summary: str, facts: list[str], *,
