@@ -621,7 +621,9 @@ def test_deck_has_crop_marks_on_the_cut_lines(pdfs, tmp_path):
         assert image.getpixel((px(50), px(3))) > 250
 
 
-def test_deck_by_topic_and_by_place(pdfs, tmp_path):
+def test_deck_by_topic_and_by_place(pdfs, cards_client, tmp_path):
+    response = cards_client.get("/en/cards.pdf?topic=housing")
+    assert response.headers["Content-Disposition"] == 'attachment; filename="cards-en-7.pdf"'
     pdf = save(tmp_path, pdfs("/en/cards.pdf?topic=housing"))
     index = flat(pdftotext(pdf, 1))
     assert "Deck of 7 cards" in index  # six fillers and the long entry
@@ -781,6 +783,7 @@ def test_pdfs_are_cached_per_content_version_and_revalidated(tmp_path):
     etag = first.headers["ETag"]
     assert first.status_code == 200 and etag
     assert "public" in first.headers["Cache-Control"]
+    assert first.headers["Content-Disposition"] == 'inline; filename="card-take-our-jobs-en.pdf"'
     assert list((tmp_path / "instance" / "cards").glob("*.pdf"))
     maker = app.extensions["cards"]
     rendered = maker.cache._memory.copy()

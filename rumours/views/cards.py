@@ -50,13 +50,18 @@ def max_deck_cards() -> int:
     return int(current_app.config.get("MAX_DECK_CARDS", DEFAULT_MAX_DECK_CARDS))
 
 
-def pdf_response(make_pdf, filename: str, etag: str) -> Response:
-    """A PDF with an ETag; a revalidation with the same ETag gets 304 without rendering."""
+def pdf_response(make_pdf, filename: str, etag: str, download: bool = False) -> Response:
+    """A PDF with an ETag; a revalidation with the same ETag gets 304 without rendering.
+
+    A single card opens in the browser (to look at on a phone, or print); a deck is a file
+    to download and take to a printer.
+    """
     if request.if_none_match.contains(etag):
         response = current_app.response_class(status=304)
     else:
         response = current_app.response_class(make_pdf(), mimetype="application/pdf")
-        response.headers["Content-Disposition"] = f'inline; filename="{filename}"'
+        disposition = "attachment" if download else "inline"
+        response.headers["Content-Disposition"] = f'{disposition}; filename="{filename}"'
     response.set_etag(etag)
     response.cache_control.public = True
     response.cache_control.max_age = PDF_MAX_AGE
@@ -165,4 +170,4 @@ def deck_pdf():
     key_ids = [r.id for r in rumours]
     filename = f"cards-{g.lang}-{len(rumours)}.pdf"
     return pdf_response(lambda: maker.deck_pdf(lib, rumours, g.lang), filename,
-                        maker.key(lib, "deck", g.lang, key_ids))
+                        maker.key(lib, "deck", g.lang, key_ids), download=True)
