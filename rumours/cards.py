@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import re
 import threading
 from collections import OrderedDict
@@ -48,7 +49,6 @@ FOOT_SLACK_MM = 0.1  # keeps rounding from pushing a footer past the bottom
 SHEET_MM = (210, 297)  # A4
 SHEET_TOP_MM = 0.5  # A4 is 1 mm taller than two A6: centre the cards
 CARDS_PER_SHEET = 4
-QR_MM = 24  # at least 2 cm, quiet zone included
 TOLERANCE_PX = 0.01
 TITLE_CHARS = 60  # section titles from the content
 
@@ -327,7 +327,7 @@ class PdfCache:
             return
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = path.with_suffix(f".{threading.get_ident()}.tmp")
+            tmp = path.with_suffix(f".{os.getpid()}-{threading.get_ident()}.tmp")
             tmp.write_bytes(data)
             tmp.replace(path)
             self._prune_disk()
