@@ -55,4 +55,6 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     if not app.config["DEV"] and app.config.get("RESPONSE_CACHE", True):
         app.wsgi_app = ResponseCache(app.wsgi_app, live)
+    # Outermost, so pages answered from the response cache also remember the language.
+    app.wsgi_app = i18n.LanguageCookie(app.wsgi_app, lambda: live.snapshot.library.site.languages)
     return app

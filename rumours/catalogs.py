@@ -109,13 +109,18 @@ def catalog_path(translations_dir: Path, lang: str) -> Path:
     return Path(translations_dir) / lang / "LC_MESSAGES" / "messages.po"
 
 
+def _has_translation(message) -> bool:
+    strings = message.string if isinstance(message.string, tuple) else (message.string,)
+    return any(strings)
+
+
 def update_catalogs(template_path: Path, translations_dir: Path,
                     languages: Iterable[str]) -> dict[str, str]:
     """Merge the template into each language's catalog, creating missing ones.
 
-    Returns {lang: "created" | "updated" | "unchanged"}. Strings that left the template are
-    kept as obsolete entries (`#~`), and changed strings are matched to their old translation
-    and marked fuzzy, so no translator's work is lost.
+    Returns {lang: "created" | "updated" | "unchanged"}. Translated strings that left the
+    template are kept as obsolete entries (`#~`), and changed strings are matched to their
+    old translation and marked fuzzy, so no translator's work is lost.
     """
     with open(template_path, "rb") as fh:
         template = read_po(fh)
@@ -132,6 +137,8 @@ def update_catalogs(template_path: Path, translations_dir: Path,
                 catalog = read_po(fh, locale=lang)
             catalog.revision_date = dt.datetime.now(dt.UTC)
             state = "created"
+        for key in [k for k, m in catalog.obsolete.items() if not _has_translation(m)]:
+            del catalog.obsolete[key]  # nothing of a translator's to keep
         catalog.fuzzy = False
         changed = _write_if_changed(path, _render(catalog))
         results[lang] = state if changed else "unchanged"

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import polib
 from babel import Locale, UnknownLocaleError
-from flask import Flask, Response, current_app, g, request
+from flask import Flask, current_app, g, request
 from flask_babel import Babel, lazy_gettext
+from werkzeug.http import dump_cookie, parse_cookie
 
 LANG_COOKIE = "lang"
 LANG_COOKIE_MAX_AGE = 365 * 24 * 3600  # a year: the choice outlives a browser session
@@ -103,17 +105,34 @@ def current_lang() -> str:
     return current_app.extensions["rumours"].library.site.default_language
 
 
-def remember_language(response: Response) -> Response:
-    """Keep the language of a /<lang>/ page in a cookie, so `/` sends the reader back to it.
+class LanguageCookie:
+    """WSGI middleware: remember the language of a /<lang>/ page in a cookie.
 
-    Set on successful HTML pages only (not feeds, PDFs or errors), and only when it changes.
+    So `/` sends the reader back to the language they last read, whether they chose it with
+    the switcher or arrived on a link. It wraps the whole application, response cache
+    included, so pages answered from a cache remember the choice too. Only successful HTML
+    pages in a site language set it (not feeds, PDFs or errors), and only when it changes.
     """
-    lang = getattr(g, "lang", None)
-    if (lang and response.status_code < 400 and response.mimetype == "text/html"
-            and request.cookies.get(LANG_COOKIE) != lang):
-        response.set_cookie(LANG_COOKIE, lang, max_age=LANG_COOKIE_MAX_AGE, samesite="Lax",
-                            secure=request.is_secure, httponly=True)
-    return response
+
+    def __init__(self, app, languages: Callable[[], Iterable[str]]):
+        self.app = app
+        self.languages = languages
+
+    def __call__(self, environ, start_response):
+        lang = environ.get("PATH_INFO", "").lstrip("/").split("/", 1)[0]
+        if not lang or parse_cookie(environ).get(LANG_COOKIE) == lang \
+                or lang not in self.languages():
+            return self.app(environ, start_response)
+
+        def remember(status, headers, exc_info=None):
+            content_type = next((v for k, v in headers if k.lower() == "content-type"), "")
+            if status.startswith("200") and content_type.startswith("text/html"):
+                headers = [*headers, ("Set-Cookie", dump_cookie(
+                    LANG_COOKIE, lang, max_age=LANG_COOKIE_MAX_AGE, path="/", samesite="Lax",
+                    httponly=True, secure=environ.get("wsgi.url_scheme") == "https"))]
+            return start_response(status, headers, exc_info)
+
+        return self.app(environ, remember)
 
 
 def init_app(app: Flask) -> None:
@@ -123,5 +142,4 @@ def init_app(app: Flask) -> None:
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(compiled)
     compile_catalogs(app.config["TRANSLATIONS_DIR"], compiled)
     Babel(app, locale_selector=current_lang)
-    app.after_request(remember_language)
     app.jinja_env.globals["language_label"] = language_label

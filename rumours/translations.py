@@ -14,8 +14,8 @@ from rumours.library import Library
 
 KINDS = ("rumour", "page", "update")
 FOLDERS = {"rumour": "rumours", "page": "pages", "update": "updates"}
-_FINGERPRINT_LINE = re.compile(r"^source_fingerprint:.*$", re.M)
-_CLOSING = re.compile(r"^---[ \t]*$", re.M)
+_FINGERPRINT_LINE = re.compile(r"^source_fingerprint:[^\r\n]*", re.M)
+_CLOSING = re.compile(r"^---[ \t]*\r?$", re.M)
 
 
 class StampError(Exception):
@@ -156,6 +156,7 @@ def _set_fingerprint(text: str, fingerprint: str, path: Path) -> tuple[str, str 
     if closing is None:
         raise StampError(f"{path}: no closing '---' line after the front matter")
     front = text[first_end + 1: closing.start()]
+    newline = "\r\n" if text[first_end - 1: first_end] == "\r" else "\n"
     line = f"source_fingerprint: {fingerprint}"
     match = _FINGERPRINT_LINE.search(front)
     previous = None
@@ -164,8 +165,8 @@ def _set_fingerprint(text: str, fingerprint: str, path: Path) -> tuple[str, str 
         front = front[: match.start()] + line + front[match.end():]
     else:
         if front and not front.endswith("\n"):
-            front += "\n"
-        front += line + "\n"
+            front += newline
+        front += line + newline
     return text[: first_end + 1] + front + text[closing.start():], previous
 
 
@@ -185,10 +186,12 @@ def stamp(content_dir: Path, item: str, lang: str, kind: str | None = None) -> S
     if not path.is_file():
         raise StampError(f"no translation {path}: write it first (see docs/translating.md)")
     fingerprint = source_fingerprint(source_path, kind)
-    text = path.read_text(encoding="utf-8")
+    with open(path, encoding="utf-8", newline="") as fh:  # keep the file's line endings
+        text = fh.read()
     new_text, previous = _set_fingerprint(text, fingerprint, path)
     if new_text != text:
         tmp = path.with_name(path.name + ".tmp")
-        tmp.write_text(new_text, encoding="utf-8")
+        with open(tmp, "w", encoding="utf-8", newline="") as fh:
+            fh.write(new_text)
         tmp.replace(path)
     return Stamped(path, source_path, fingerprint, previous)
