@@ -13,12 +13,12 @@ from pathlib import Path
 import polib
 import pytest
 from click.testing import CliRunner
-from conftest import ROOT, make_content, write
 
 from rumours import catalogs, create_app
 from rumours.cli import main
 from rumours.library import load_library
 
+ROOT = Path(__file__).resolve().parent.parent
 TRANSLATIONS = ROOT / "translations"
 TEMPLATE = TRANSLATIONS / catalogs.TEMPLATE_NAME
 TRANSLATED = ("es", "ca", "fr", "ar", "ht")
@@ -31,6 +31,12 @@ PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
 
 def text(response) -> str:
     return response.get_data(as_text=True)
+
+
+def write(path: Path, body: str) -> None:
+    """Write a content file exactly as given (line endings included)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(body.encode("utf-8"))
 
 
 class Page(HTMLParser):
@@ -510,13 +516,12 @@ def test_update_command_writes_template_and_catalogs(cli_env, tmp_path):
 # --------------------------------------------------------------------------- browser
 
 
-@pytest.fixture(scope="module")
-def live_server(tmp_path_factory):
+@pytest.fixture
+def live_server(content_dir, tmp_path):
     """The app on a free port in a background thread, for a real browser."""
     from werkzeug.serving import make_server
 
-    root = tmp_path_factory.mktemp("i18n-browser")
-    app = create_app({"CONTENT_DIR": make_content(root), "INSTANCE_DIR": root / "instance",
+    app = create_app({"CONTENT_DIR": content_dir, "INSTANCE_DIR": tmp_path / "instance",
                       "TRANSLATIONS_DIR": TRANSLATIONS})
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
