@@ -435,6 +435,11 @@ def test_search_page_bad_parameters_are_a_400_page(search_client, query):
     assert response.status_code == 400 and response.mimetype == "text/html"
 
 
+def test_a_page_past_the_last_is_a_404(search_client):
+    assert search_client.get("/en/search?q=neighbours&page=2").status_code == 200
+    assert search_client.get("/en/search?q=neighbours&page=3").status_code == 404
+
+
 def test_unknown_language_is_a_404(search_client):
     assert search_client.get("/xx/search?q=jobs").status_code == 404
 
@@ -483,7 +488,7 @@ def test_arbitrary_input_never_breaks_the_api(search_client, q, lang, limit, top
 def test_arbitrary_input_never_breaks_the_page(search_client, q, lang, page):
     params = {"q": q} if page is None else {"q": q, "page": page}
     response = search_client.get(f"/{lang}/search", query_string=params)
-    assert response.status_code in (200, 400), response.status_code
+    assert response.status_code in (200, 400, 404), response.status_code  # 404: past the end
     assert response.mimetype == "text/html"
 
 

@@ -97,6 +97,8 @@ def search_page():
     results = _run(query, g.lang, filters, PER_PAGE, page) if query else None
     topics = [(t, n) for t, n in ((t, len(lib.filter(topic=t))) for t in lib.site.topics) if n]
     pages = page_count(results.total, PER_PAGE) if results else 1
+    if results and results.total and page > pages:
+        abort(404)  # past the last page of results
     return render_template(
         "search.html", query=query, results=results, hits=_shown(results) if results else [],
         page=page, pages=pages, topics=topics, filters=filters,
