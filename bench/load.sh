@@ -5,6 +5,8 @@
 #   bench/load.sh            direct to gunicorn
 #   bench/load.sh --nginx    also through nginx with proxy_cache (deploy/nginx.conf)
 # Env: DURATION (default 10s), CONNECTIONS (default 8), THREADS (default 2).
+# search-api-random-queries cycles through 8,160 distinct query URLs (bench/search_queries.lua),
+# more than the response cache holds, so it measures real searches with snippets.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -38,8 +40,9 @@ MINIMAL_PAGE_BYTES=$PAGE_BYTES "$GUNICORN" -w 2 -k sync -b 127.0.0.1:$MIN_PORT -
 PIDS+=($!)
 wait_for "http://127.0.0.1:$MIN_PORT/page"
 
-run_wrk() {  # name url -> prints "name req/s p50 p99 errors"
-  local out; out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "$2" 2>&1)
+run_wrk() {  # name url [lua script] -> prints "name req/s p50 p99 errors"
+  local script=(); [ -n "${3:-}" ] && script=(-s "$3")
+  local out; out=$(wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "${script[@]}" "$2" 2>&1)
   local rps p50 p99 errors
   rps=$(awk '/Requests\/sec/ {print $2}' <<<"$out")
   p50=$(awk '$1=="50%" {print $2}' <<<"$out")
@@ -49,12 +52,16 @@ run_wrk() {  # name url -> prints "name req/s p50 p99 errors"
   echo "$rps" >"$WORK/rps-$1"
 }
 
+# Every worker loads the library at start: give the second one time, then warm both up.
+sleep 3
+wrk -t2 -c8 -d2s "$RUMOUR_URL" >/dev/null 2>&1 || true
 echo "rumours load test: gunicorn 2 workers, wrk -t$THREADS -c$CONNECTIONS -d$DURATION, page $PAGE_BYTES bytes, $(nproc) cores"
 run_wrk minimal-app "http://127.0.0.1:$MIN_PORT/page"
 run_wrk rumour-page "$RUMOUR_URL"
 run_wrk library-page "http://127.0.0.1:$APP_PORT/en/rumours/"
 run_wrk home-page "http://127.0.0.1:$APP_PORT/en/"
-run_wrk search-api "http://127.0.0.1:$APP_PORT/api/search?q=they+take+our+jobs&lang=en"
+run_wrk search-api-same-query "http://127.0.0.1:$APP_PORT/api/search?q=they+take+our+jobs&lang=en"
+run_wrk search-api-random-queries "http://127.0.0.1:$APP_PORT/" bench/search_queries.lua
 if curl -fsS -o /dev/null "http://127.0.0.1:$APP_PORT/en/feed.xml"; then
   run_wrk feed "http://127.0.0.1:$APP_PORT/en/feed.xml"
 fi
@@ -94,7 +101,7 @@ NGINX
   curl -fsS -o /dev/null "http://127.0.0.1:$NGINX_PORT/en/rumours/take-our-jobs"
   echo "through nginx (proxy_cache):"
   run_wrk nginx-rumour-page "http://127.0.0.1:$NGINX_PORT/en/rumours/take-our-jobs"
-  run_wrk nginx-search-api "http://127.0.0.1:$NGINX_PORT/api/search?q=they+take+our+jobs&lang=en"
+  run_wrk nginx-search-random "http://127.0.0.1:$NGINX_PORT/" bench/search_queries.lua
   run_wrk nginx-static-css "http://127.0.0.1:$NGINX_PORT/static/css/site.css"
   "$PY" - "$WORK" <<'PYEOF'
 import sys, pathlib

@@ -13,8 +13,9 @@ preload_app = False
 timeout = 30
 graceful_timeout = 20
 keepalive = 5
-max_requests = 5000
-max_requests_jitter = 500
+# No periodic worker recycling: a worker holds no per-request state, and a restart costs a
+# library load (about a second) during which that worker serves nothing.
+max_requests = 0
 accesslog = os.environ.get("RUMOURS_ACCESS_LOG", None)
 errorlog = "-"
 loglevel = os.environ.get("RUMOURS_LOG_LEVEL", "warning")

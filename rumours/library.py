@@ -316,7 +316,10 @@ class _Collector:
         self.problems.append(Problem(path, line, field_name, message, "warning"))
 
 
-class _ContentLoader(yaml.SafeLoader):
+_BaseLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when PyYAML has it
+
+
+class _ContentLoader(_BaseLoader):
     """YAML's safe loader, but dates stay text so that a bad date is reported on its field."""
 
 
@@ -331,7 +334,7 @@ def _key_lines(front: str, first_line: int) -> tuple[dict[str, int], dict[str, l
     lines: dict[str, int] = {}
     items: dict[str, list[int]] = {}
     try:
-        node = yaml.compose(front)
+        node = yaml.compose(front, Loader=_ContentLoader)  # noqa: S506 - a SafeLoader
     except yaml.YAMLError:
         return lines, items
     if not isinstance(node, yaml.MappingNode):

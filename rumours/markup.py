@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+import threading
 
 import markdown
 import nh3
@@ -48,17 +49,32 @@ def sanitise(raw_html: str) -> str:
     )
 
 
+_converters = threading.local()
+
+
+def _converter(kind: str) -> markdown.Markdown:
+    """One Markdown converter of each kind per thread, reset between documents (building one
+    costs more than converting a short text)."""
+    md = getattr(_converters, kind, None)
+    if md is None:
+        if kind == "full":
+            md = markdown.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS)
+        else:
+            md = markdown.Markdown(extensions=["tables", "sane_lists", "attr_list"])
+        setattr(_converters, kind, md)
+    return md.reset()
+
+
 def render(text: str) -> Markup:
     """Render Markdown (with footnotes, tables, heading ids) to sanitised HTML."""
-    md = markdown.Markdown(extensions=EXTENSIONS, extension_configs=EXTENSION_CONFIGS)
-    return Markup(sanitise(md.convert(text)))  # noqa: S704 - sanitised just above
+    html_text = _converter("full").convert(text)
+    return Markup(sanitise(html_text))  # noqa: S704 - sanitised just above
 
 
 def plain_text(text: str) -> str:
     """Render Markdown to plain text: no markup, no footnote markers, folded whitespace."""
     without_refs = FOOTNOTE_REF.sub("", text)
-    md = markdown.Markdown(extensions=["tables", "sane_lists", "attr_list"])
-    rendered = nh3.clean(md.convert(without_refs), tags=set())
+    rendered = nh3.clean(_converter("plain").convert(without_refs), tags=set())
     return _SPACE.sub(" ", html.unescape(_TAG.sub(" ", rendered))).strip()
 
 
