@@ -566,7 +566,9 @@ def test_searches_during_rebuilds_all_succeed(search_content, tmp_path):
             thread.join()
     assert failures == []
     assert len(targets) == 6 and sum(counts) > 20
-    assert index.opened == str(max(targets, key=lambda p: p.stat().st_mtime_ns))
+    newest = (root / search.CURRENT_LINK).resolve()
+    assert newest in targets and index.search("jobs", "en").total
+    assert index.opened == str(newest)
 
 
 def test_a_missing_or_corrupt_index_is_rebuilt(library, tmp_path):
