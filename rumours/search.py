@@ -584,6 +584,7 @@ class SearchIndex:
         self.link = self.root / CURRENT_LINK
         self._lock = threading.RLock()
         self._open: _OpenIndex | None = None
+        self._unreadable: str | None = None
 
     @property
     def available(self) -> bool:
@@ -604,16 +605,18 @@ class SearchIndex:
             if self._open is not None:
                 return self._open
             raise IndexUnavailable(f"no search index in {self.root}") from exc
-        if self._open is None or self._open.target != target:
-            fresh = _try_open(target)
-            if fresh is None:
-                if self._open is not None:  # keep serving the index we have
-                    log.error("cannot open the new search index %s", target)
-                    return self._open
-                raise IndexUnavailable(f"cannot open the search index {target}")
-            old, self._open = self._open, fresh
-            if old is not None:
-                old.close()
+        if self._open is not None and target in (self._open.target, self._unreadable):
+            return self._open
+        fresh = _try_open(target)
+        if fresh is None:
+            if self._open is not None:  # keep serving the index we have
+                log.error("cannot open the new search index %s", target)
+                self._unreadable = target  # not retried on every search
+                return self._open
+            raise IndexUnavailable(f"cannot open the search index {target}")
+        old, self._open = self._open, fresh
+        if old is not None:
+            old.close()
         return self._open
 
     def refresh(self) -> None:

@@ -581,6 +581,23 @@ def test_a_missing_or_corrupt_index_is_rebuilt(library, tmp_path):
     assert search.SearchIndex(tmp_path).search("jobs", "en").total
 
 
+def test_a_broken_new_index_leaves_the_open_one_in_service(library, tmp_path):
+    good = search.build_index(library, tmp_path)
+    index = search.SearchIndex(tmp_path)
+    assert index.search("jobs", "en").total
+    broken = tmp_path / "build-broken"
+    shutil.copytree(good, broken)
+    for segment in broken.glob("*.seg"):
+        segment.write_bytes(b"broken")
+    (tmp_path / "next").symlink_to(broken.name)
+    (tmp_path / "next").replace(tmp_path / search.CURRENT_LINK)
+    assert [hit.id for hit in index.search("jobs", "en").hits][:1] == ["take-our-jobs"]
+    assert index.opened == str(good)
+    assert search.SearchIndex(tmp_path).available
+    with pytest.raises(search.IndexUnavailable):
+        search.SearchIndex(tmp_path).search("jobs", "en")  # nothing good was ever open
+
+
 def test_the_app_builds_the_index_at_start_only_when_stale(search_content, tmp_path):
     config = {"TESTING": True, "CONTENT_DIR": search_content, "INSTANCE_DIR": tmp_path}
     create_app(config)
