@@ -203,8 +203,8 @@ def main() -> None:
               f"{row['api_median']:>8.2f} {row['api_p99']:>8.2f} {row['engine_median']:>10.2f} "
               f"{row['engine_p99']:>10.2f} {row['cold_median']:>8.2f} {row['cold_max']:>8.2f} "
               f"{row['fts_build_s']:>12.2f} {row['fts_median']:>9.3f} "
-              f"{row['fts_p99']:>9.3f} {row['api_median'] / row['fts_median']:>12.0f} "
-              f"{row['api_p99'] / row['fts_p99']:>12.0f}")
+              f"{row['fts_p99']:>9.3f} {row['api_median'] / row['fts_median']:>12.1f} "
+              f"{row['api_p99'] / row['fts_p99']:>12.1f}")
         if size >= 10000:
             print(f"       targets at {size}: API p99 < 30 ms: "
                   f"{'met' if row['api_p99'] < 30 else 'MISSED'}; build < 60 s: "
