@@ -118,10 +118,19 @@ class LanguageCookie:
         self.app = app
         self.languages = languages
 
+    def __getattr__(self, name: str):
+        """Transparent: the wrapped app's attributes (a cache's counters) show through."""
+        if name == "app":
+            raise AttributeError(name)
+        return getattr(self.app, name)
+
     def __call__(self, environ, start_response):
         lang = environ.get("PATH_INFO", "").lstrip("/").split("/", 1)[0]
-        if not lang or parse_cookie(environ).get(LANG_COOKIE) == lang \
-                or lang not in self.languages():
+        try:
+            chosen = parse_cookie(environ).get(LANG_COOKIE)
+        except UnicodeError:  # a Cookie header that is not Latin-1: treat it as absent
+            chosen = None
+        if not lang or chosen == lang or lang not in self.languages():
             return self.app(environ, start_response)
 
         def remember(status, headers, exc_info=None):

@@ -183,7 +183,6 @@ def test_html_lang_and_dir(client, lang):
 
 
 def test_every_page_type_links_every_language_version(app, client):
-    base = "https://rumours.example.org"
     pages = 0
     for rule, values in lang_rules(app):
         if re.search(r"\.\w+$", rule.rule):
@@ -198,7 +197,7 @@ def test_every_page_type_links_every_language_version(app, client):
             links = {a["hreflang"]: a["href"] for a in Page(text(response)).alternates}
             assert set(links) == {*LANGUAGES, "x-default"}, url
             for code in LANGUAGES:
-                assert links[code] == base + "/" + code + url[len(lang) + 1:], (url, code)
+                assert links[code] == "/" + code + url[len(lang) + 1:], (url, code)
             assert links["x-default"] == links["en"], url
     assert pages >= 2 * 8
 
