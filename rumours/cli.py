@@ -191,6 +191,28 @@ def new(claim: str, item_id: str | None, is_update: bool) -> None:
     click.echo(f"Wrote {path}. Fill it in, then run `rumours check`.")
 
 
+@main.command()
+@click.argument("out", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--decks", is_flag=True,
+              help="Also print an A4 deck PDF per topic and per place (slow: minutes).")
+def build(out: Path, decks: bool) -> None:
+    """Write the whole site as static files into OUT (relative links, offline search)."""
+    from rumours import create_app
+    from rumours.export import ExportError, build_site
+
+    app = create_app({"DEV": False})
+    try:
+        report = build_site(app, out, decks=decks, log=click.echo)
+    except ExportError as exc:
+        raise click.ClickException(str(exc)) from exc
+    for url, referrer, status in report.broken:
+        click.echo(f"broken link: {url} ({status}), linked from {referrer}", err=True)
+    click.echo(f"Wrote {report.pages} pages and {report.files} files "
+               f"({report.size / 1_000_000:.1f} MB) to {report.out} in {report.seconds:.1f} s"
+               + (f"; {len(report.broken)} broken link(s)" if report.broken else ""))
+    sys.exit(1 if report.broken else 0)
+
+
 from rumours.i18n_commands import i18n  # noqa: E402
 
 main.add_command(i18n)

@@ -1,0 +1,315 @@
+"""rumours.export and `rumours build`: a static copy whose every link resolves, with offline search."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import pytest
+import yaml
+from click.testing import CliRunner
+
+from rumours import create_app
+from rumours.export import ExportError, SiteExport, build_site, output_file, url_key
+
+LANGS = ("en", "es", "ca", "fr", "ar", "ht")
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run",
+                 "--disable-dev-shm-usage"]
+
+
+class References(HTMLParser):
+    """Every URL a page refers to (links, assets, forms, scripts' data) and its element ids."""
+
+    ATTRS = ("href", "src", "action", "data-root", "data-site-action")
+
+    def __init__(self):
+        super().__init__()
+        self.refs: list[tuple[str, str, str]] = []  # tag, attribute, value
+        self.ids: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):
+        for name, value in attrs:
+            if name == "id" and value:
+                self.ids.add(value)
+            if name in self.ATTRS and value is not None:
+                self.refs.append((tag, name, value))
+
+
+def parse(path: Path) -> References:
+    refs = References()
+    refs.feed(path.read_text(encoding="utf-8"))
+    return refs
+
+
+def is_external(url: str) -> bool:
+    parts = urlsplit(url)
+    return bool(parts.scheme or parts.netloc)
+
+
+def check_links(out: Path) -> int:
+    """Every relative reference in every page and stylesheet names a file in `out`."""
+    problems, checked = [], 0
+    id_cache: dict[Path, set[str]] = {}
+    for page in sorted(out.rglob("*.html")):
+        refs = parse(page)
+        id_cache[page] = refs.ids
+        for tag, attr, value in refs.refs:
+            if attr == "data-site-action":
+                assert value.startswith("/"), value  # the form's address on the live site
+                continue
+            if value.startswith("#") or is_external(value):
+                if (value.startswith("#") and value != "#" and tag == "a"
+                        and unquote(value[1:]) not in refs.ids):
+                    problems.append(f"{page.relative_to(out)}: no id {value}")
+                continue
+            if value.startswith("/"):
+                problems.append(f"{page.relative_to(out)}: absolute path {value}")
+                continue
+            parts = urlsplit(value)
+            target = (page.parent / unquote(parts.path)).resolve()
+            checked += 1
+            ok = (target / "index.html").is_file() if attr == "data-root" else target.is_file()
+            if not ok:
+                problems.append(f"{page.relative_to(out)}: {tag} {attr}={value} -> nothing")
+            elif parts.fragment and target.suffix == ".html":
+                if target not in id_cache:
+                    id_cache[target] = parse(target).ids
+                if unquote(parts.fragment) not in id_cache[target]:
+                    problems.append(f"{page.relative_to(out)}: {value}: no such id")
+    for sheet in sorted(out.rglob("*.css")):
+        for url in re.findall(r"""url\(\s*["']?([^"')]+)""", sheet.read_text(encoding="utf-8")):
+            if url.startswith("data:") or is_external(url):
+                continue
+            checked += 1
+            if url.startswith("/") or not (sheet.parent / urlsplit(url).path).resolve().is_file():
+                problems.append(f"{sheet.relative_to(out)}: url({url}) -> nothing")
+    assert problems == [], "\n".join(problems[:40])
+    return checked
+
+
+@pytest.fixture
+def export_app(content_dir, tmp_path):
+    return create_app({"TESTING": True, "CONTENT_DIR": content_dir,
+                       "INSTANCE_DIR": tmp_path / "instance"})
+
+
+@pytest.fixture
+def exported(export_app, tmp_path):
+    out = tmp_path / "out"
+    report = build_site(export_app, out)
+    assert report.broken == []
+    return out, report
+
+
+def test_output_files_map_urls_to_files_that_work_from_a_folder():
+    assert output_file("/en/") == "en/index.html"
+    assert output_file("/en/rumours/take-our-jobs") == "en/rumours/take-our-jobs/index.html"
+    assert output_file("/en/rumours/?place=spain") == "en/rumours/index.place-spain.html"
+    assert output_file(url_key("/en/rumours/", "topic=work&place=&verdict=false")) == \
+        "en/rumours/index.topic-work_verdict-false.html"
+    assert output_file("/en/feed.xml") == "en/feed.xml"
+    assert output_file("/en/cards.pdf?topic=work") == "en/cards.topic-work.pdf"
+    assert output_file("/static/css/site.0123456789.css") == "static/css/site.0123456789.css"
+    odd = output_file("/en/rumours/?topic=Ñ/../x")
+    assert re.fullmatch(r"en/rumours/index\.q-[0-9a-f]{12}\.html", odd)
+
+
+def test_the_export_has_every_page_in_every_language_and_every_link_resolves(exported):
+    out, report = exported
+    assert report.pages > 0 and report.files > report.pages
+    for lang in LANGS:
+        for name in ("index.html", "rumours/index.html", "topics/index.html",
+                     "rumours/take-our-jobs/index.html", "rumours/springfield-pets-geese/index.html",
+                     "topics/work/index.html", "pages/about/index.html", "updates/index.html",
+                     "updates/springfield-set/index.html", "feed.xml", "feed.atom",
+                     "topics/work/feed.xml", "topics/work/feed.atom",
+                     "rumours/take-our-jobs/share.png", "search-index.json", "search-index.js"):
+            assert (out / lang / name).is_file(), f"{lang}/{name}"
+    assert not (out / "en" / "rumours" / "secret-draft").exists()
+    assert (out / "sitemap.xml").is_file() and (out / "robots.txt").is_file()
+    assert (out / "static" / "js" / "offline-search.js").is_file()
+    assert (out / "static" / "css" / "site.css").is_file()
+    assert check_links(out) > 100
+
+
+def test_pages_link_relatively_and_load_the_offline_search(exported):
+    out, _ = exported
+    page = (out / "en" / "rumours" / "take-our-jobs" / "index.html").read_text(encoding="utf-8")
+    assert 'href="../../topics/work/index.html"' in page
+    assert 'href="../../feed.xml"' in page
+    assert re.search(r'<link rel="stylesheet" href="\.\./\.\./\.\./static/css/site[.\w]*\.css">',
+                     page)
+    script = re.search(r'<script src="([^"]+offline-search.js)" data-root="([^"]+)" '
+                       r'data-lang="en"', page)
+    assert script and script.group(2) == "../../../"
+    # Canonical and link-preview addresses still point to the public site.
+    assert '<link rel="canonical" href="https://rumours.example.org/en/rumours/take-our-jobs">' \
+        in page
+    # Markdown's relative links are rewritten too (the update links a rumour page).
+    root = (out / "index.html").read_text(encoding="utf-8")
+    assert 'content="0; url=en/index.html"' in root
+    for lang in LANGS:
+        assert f'href="{lang}/index.html"' in root
+
+
+def test_the_offline_search_index_lists_every_rumour(exported):
+    out, _ = exported
+    index = json.loads((out / "es" / "search-index.json").read_text(encoding="utf-8"))
+    assert index["lang"] == "es"
+    by_id = {doc["id"]: doc for doc in index["docs"]}
+    assert set(by_id) == {"take-our-jobs", "springfield-pets-geese"}
+    jobs = by_id["take-our-jobs"]
+    assert jobs["claim"] == "Nos quitan el trabajo" and jobs["lang"] == "es"
+    assert "quitan" in jobs["words"]["claim"]
+    assert "decadas" in jobs["words"]["summary"]  # folded: no accents
+    assert "jobs" in jobs["words"]["other"]  # the English phrasing finds it too
+    assert (out / jobs["url"]).is_file()
+    assert by_id["springfield-pets-geese"]["lang"] == "en"  # not translated: English text
+    script = (out / "es" / "search-index.js").read_text(encoding="utf-8")
+    assert script.startswith("window.RUMOURS_SEARCH_INDEX")
+    manifest = (out / "export-manifest.js").read_text(encoding="utf-8")
+    files = json.loads(manifest.removeprefix("window.RUMOURS_EXPORT=").rstrip(";\n"))["files"]
+    assert files["/en/rumours/"] == "en/rumours/index.html"
+    assert all((out / name).is_file() for name in files.values())
+
+
+def test_the_search_form_points_to_the_live_search_when_configured(content_dir, tmp_path):
+    site = yaml.safe_load((content_dir / "site.yml").read_text(encoding="utf-8"))
+    site["search_url"] = "https://rumours.example.org/{lang}/search"
+    (content_dir / "site.yml").write_text(yaml.safe_dump(site, allow_unicode=True),
+                                          encoding="utf-8")
+    app = create_app({"TESTING": True, "CONTENT_DIR": content_dir,
+                      "INSTANCE_DIR": tmp_path / "instance"})
+    out = tmp_path / "out"
+    build_site(app, out)
+    home = (out / "fr" / "index.html").read_text(encoding="utf-8")
+    form = re.search(r'<form[^>]*role="search"[^>]*>', home).group(0)
+    assert 'action="https://rumours.example.org/fr/search"' in form
+    assert 'data-search-url="https://rumours.example.org/fr/search"' in home
+
+
+def test_cards_are_exported_when_the_cards_area_is_installed(exported, export_app):
+    out, _ = exported
+    if "cards.card_pdf" not in export_app.view_functions:
+        pytest.skip("the cards area is not installed")
+    for lang in LANGS:
+        card = out / lang / "rumours" / "take-our-jobs" / "card.pdf"
+        assert card.read_bytes().startswith(b"%PDF")
+
+
+def test_decks_are_asked_for_only_with_the_option(export_app, tmp_path):
+    if "cards.deck_pdf" not in export_app.view_functions:
+        pytest.skip("the cards area is not installed")
+    plain = SiteExport(export_app, tmp_path / "a").seeds()
+    with_decks = SiteExport(export_app, tmp_path / "b", decks=True).seeds()
+    assert not any("cards.pdf" in url for url in plain)
+    assert "/es/cards.pdf?topic=work" in with_decks
+    assert "/ar/cards.pdf?place=springfield" in with_decks
+    assert "/en/cards.pdf?topic=housing" not in with_decks  # no card on housing
+
+
+def test_a_rebuild_replaces_the_export_but_never_a_foreign_folder(exported, export_app,
+                                                                  tmp_path):
+    out, _ = exported
+    (out / "stale.txt").write_text("left from an old build", encoding="utf-8")
+    build_site(export_app, out)
+    assert not (out / "stale.txt").exists() and (out / "en" / "index.html").is_file()
+    foreign = tmp_path / "documents"
+    foreign.mkdir()
+    (foreign / "thesis.txt").write_text("precious", encoding="utf-8")
+    with pytest.raises(ExportError):
+        build_site(export_app, foreign)
+    assert (foreign / "thesis.txt").read_text(encoding="utf-8") == "precious"
+    assert not list(tmp_path.glob(".documents.building-*"))
+
+
+def test_the_build_command(content_dir, tmp_path, monkeypatch):
+    from rumours.cli import main
+
+    monkeypatch.setenv("RUMOURS_CONTENT", str(content_dir))
+    monkeypatch.setenv("RUMOURS_INSTANCE", str(tmp_path / "instance"))
+    result = CliRunner().invoke(main, ["build", str(tmp_path / "site")])
+    assert result.exit_code == 0, result.output
+    assert "Wrote" in result.output and "pages" in result.output
+    assert (tmp_path / "site" / "en" / "rumours" / "take-our-jobs" / "index.html").is_file()
+
+
+@pytest.fixture(scope="module")
+def bundled_export(tmp_path_factory):
+    """The bundled library in content/, exported once for the tests below."""
+    root = tmp_path_factory.mktemp("bundled")
+    app = create_app({"TESTING": True, "INSTANCE_DIR": root / "instance"})
+    report = build_site(app, root / "out")
+    return app, root / "out", report
+
+
+@pytest.mark.slow
+def test_the_bundled_library_exports_with_every_internal_link_resolving(bundled_export):
+    app, out, report = bundled_export
+    assert report.broken == [], report.broken
+    library = app.extensions["rumours"].library
+    for lang in library.site.languages:
+        for rumour in library.rumours:
+            folder = out / lang / "rumours" / rumour.id
+            assert (folder / "index.html").is_file()
+            assert (folder / "share.png").read_bytes().startswith(b"\x89PNG")
+        for update in library.updates:
+            assert (out / lang / "updates" / update.slug / "index.html").is_file()
+    checked = check_links(out)
+    assert checked > 1000
+    print(f"bundled export: {report.pages} pages, {report.files} files, "
+          f"{report.size / 1e6:.1f} MB, {report.seconds:.1f} s, {checked} links checked")
+
+
+@pytest.mark.browser
+def test_search_and_filters_work_offline_from_the_folder(exported):
+    if not CHROMIUM.exists():
+        pytest.skip("Chromium is not installed at /usr/bin/chromium")
+    from playwright.sync_api import sync_playwright
+
+    out, _ = exported
+    copy = out.parent / "usb-stick"
+    shutil.copytree(out, copy)  # moved elsewhere: nothing may depend on the build path
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = browser.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.on("requestfailed", lambda request: errors.append(request.url))
+        page.goto((copy / "es" / "index.html").as_uri())
+        page.fill("input[name=q]", "trabajo")
+        page.press("input[name=q]", "Enter")
+        result = page.locator(".offline-results a.rumour-link").first
+        result.wait_for()
+        assert result.inner_text() == "Nos quitan el trabajo"
+        result.click()
+        page.wait_for_url("**/es/rumours/take-our-jobs/index.html")
+        assert "Nos quitan el trabajo" in page.locator("h1").inner_text()
+        # An English phrasing and a word without its accent still find it.
+        page.goto((copy / "en" / "index.html").as_uri())
+        page.fill("input[name=q]", "pets geese")
+        page.press("input[name=q]", "Enter")
+        page.locator(".offline-results a.rumour-link").first.wait_for()
+        assert "eating the pets" in page.locator(".offline-results a.rumour-link").first \
+            .inner_text()
+        # The list's filters work offline too.
+        page.goto((copy / "en" / "rumours" / "index.html").as_uri())
+        page.select_option("#f-topic", "work")
+        page.select_option("#f-verdict", "false")
+        page.click("form.filters button[type=submit]")
+        page.locator(".offline-results a.rumour-link").first.wait_for()
+        links = page.locator(".offline-results a.rumour-link").all_inner_texts()
+        assert links == ["They take our jobs"]
+        # A link into the copy works from file:// (the place link on a rumour page).
+        page.goto((copy / "en" / "rumours" / "take-our-jobs" / "index.html").as_uri())
+        page.get_by_role("link", name="Spain", exact=True).click()
+        page.wait_for_url("**/en/rumours/index.place-spain.html")
+        assert "They take our jobs" in page.content()
+        browser.close()
+    assert errors == []
