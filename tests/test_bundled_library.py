@@ -6,7 +6,7 @@ import re
 from urllib.parse import urlparse
 
 import pytest
-from conftest import BUNDLED_CONTENT
+from content_fixtures import BUNDLED_CONTENT
 
 from rumours import create_app
 from rumours.library import check_content, load_library

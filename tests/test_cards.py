@@ -13,7 +13,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, make_content, write
+from content_fixtures import ROOT, make_content, write
 from PIL import Image
 from pypdf import PdfReader
 
@@ -449,20 +449,26 @@ def test_card_is_two_a6_pages_with_claim_verdict_summary_and_back(pdfs, tmp_path
     artefact(pdf, 2, "card-en-back")
 
 
-def test_card_is_tagged_with_language_title_and_embedded_fonts(pdfs, tmp_path):
-    reader = PdfReader(save(tmp_path, pdfs("/en/rumours/take-our-jobs/card.pdf")))
+@pytest.mark.parametrize(("lang", "claim", "font"), [
+    ("en", "They take our jobs", "Rumours-Sans"),
+    ("ar", ARABIC_CLAIM, "Rumours-Arabic"),
+])
+def test_card_is_tagged_with_language_title_and_embedded_fonts(pdfs, tmp_path, lang, claim,
+                                                                font):
+    reader = PdfReader(save(tmp_path, pdfs(f"/{lang}/rumours/take-our-jobs/card.pdf")))
     root = reader.trailer["/Root"]
     assert bool(root["/MarkInfo"]["/Marked"])
     assert "/StructTreeRoot" in root
-    assert root["/Lang"] == "en"
-    assert "They take our jobs" in reader.metadata.title
+    assert root["/Lang"] == lang
+    assert claim in reader.metadata.title
     fonts = set()
     for page in reader.pages:
-        for font in page["/Resources"]["/Font"].values():
-            font = font.get_object()
-            descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+        for ref in page["/Resources"]["/Font"].values():
+            pdf_font = ref.get_object()
+            descriptor = pdf_font["/DescendantFonts"][0].get_object()["/FontDescriptor"]
             assert "/FontFile2" in descriptor  # embedded, not referenced
-            fonts.add(str(font["/BaseFont"]).split("+")[-1])
+            fonts.add(str(pdf_font["/BaseFont"]).split("+")[-1])
+    assert font in fonts
     assert fonts <= {"Rumours-Sans", "Rumours-Sans-Bold", "Rumours-Arabic",
                      "Rumours-Arabic-Bold"}, fonts
 
@@ -544,6 +550,35 @@ def test_longest_entry_is_shortened_never_clipped(pdfs, tmp_path, lang):
     assert sources <= 3
     artefact(pdf, 1, f"card-long-{lang}-front")
     artefact(pdf, 2, f"card-long-{lang}-back")
+
+
+def test_longest_bundled_entries_fit_in_every_language(tmp_path):
+    """The bundled library's three longest entries in each language, as printed."""
+    content = ROOT / "content"
+    library = load_library(content)
+    app = create_app({"TESTING": True, "CONTENT_DIR": content,
+                      "INSTANCE_DIR": tmp_path / "instance", "RESPONSE_CACHE": False})
+    client = app.test_client()
+
+    def length(rumour, lang):
+        text = rumour.text(lang)
+        return len(text.claim) + len(text.summary) + len(text.talk_text) + sum(
+            len(f.text) for f in text.facts)
+
+    for lang in library.site.languages:
+        longest = sorted(library.rumours, key=lambda r: -length(r, lang))[:3]
+        for rumour in longest:
+            response = client.get(f"/{lang}/rumours/{rumour.id}/card.pdf")
+            assert response.status_code == 200, (lang, rumour.id)
+            pdf = save(tmp_path, response.data, f"{lang}-{rumour.id}.pdf")
+            assert len(PdfReader(pdf).pages) == 2, (lang, rumour.id)
+            for page in (1, 2):
+                assert words_outside(pdf, page, A6[0], margin_mm=7) == [], (lang, rumour.id)
+                png = render_png(pdf, page, 60, tmp_path / f"{lang}-{rumour.id}-{page}.png")
+                assert ink_near_edges(png, 60, 6) == 0, (lang, rumour.id, page)
+            url = f"{BASE}/{rumour.text(lang).lang}/rumours/{rumour.id}"
+            assert url in squashed(pdftotext(pdf, 2)), (lang, rumour.id)
+        artefact(pdf, 2, f"bundled-longest-{lang}-back")
 
 
 def test_every_card_of_the_fixture_fits_in_every_language(cards_app):

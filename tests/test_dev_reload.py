@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import JOBS, write
+from content_fixtures import JOBS, write
 from werkzeug.serving import make_server
 
 from rumours import create_app

@@ -6,7 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from conftest import JOBS, write
+from content_fixtures import JOBS, write
 
 from rumours.library import ContentError, check_content, load_library
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import JOBS, write
+from content_fixtures import JOBS, write
 
 from rumours import markup
 

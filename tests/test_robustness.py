@@ -112,7 +112,7 @@ def test_every_response_carries_the_security_headers(client):
 
 def test_rumour_page_is_light(tmp_path_factory):
     """HTML + CSS + JS of a rumour page under 60 KB compressed, nothing render-blocking off-site."""
-    from conftest import BUNDLED_CONTENT
+    from content_fixtures import BUNDLED_CONTENT
 
     from rumours import create_app
 

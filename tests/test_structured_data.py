@@ -8,7 +8,7 @@ from pathlib import Path
 
 import polib
 import pytest
-from conftest import JOBS, ROOT, write
+from content_fixtures import JOBS, ROOT, write
 
 from rumours.structured_data import og_locale, short_claim
 
