@@ -10,6 +10,8 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 
+from werkzeug.http import parse_date
+
 from rumours.snapshot import LiveLibrary
 
 MAX_ENTRIES = 2000
@@ -84,7 +86,7 @@ class ResponseCache:
         entry = self._get(version, key)
         if entry is not None:
             self.hits += 1
-            if entry.etag and entry.etag in environ.get("HTTP_IF_NONE_MATCH", ""):
+            if _not_modified(entry, environ):
                 start_response("304 NOT MODIFIED", [
                     (k, v) for k, v in entry.headers if k.lower() in NOT_MODIFIED_HEADERS])
                 return []
@@ -114,6 +116,17 @@ class ResponseCache:
             etag = next((v for k, v in headers if k.lower() == "etag"), "")
             self._put(version, key, CachedResponse(status, tuple(headers), body, etag))
         return [body]
+
+
+def _not_modified(entry: CachedResponse, environ) -> bool:
+    """Whether the client's validators (If-None-Match, else If-Modified-Since) still hold."""
+    if_none_match = environ.get("HTTP_IF_NONE_MATCH")
+    if if_none_match:
+        return bool(entry.etag) and (entry.etag in if_none_match or if_none_match.strip() == "*")
+    since = parse_date(environ.get("HTTP_IF_MODIFIED_SINCE"))
+    modified = parse_date(next((v for k, v in entry.headers if k.lower() == "last-modified"),
+                               None))
+    return since is not None and modified is not None and modified <= since
 
 
 def _shareable(headers) -> bool:
