@@ -1,22 +1,18 @@
-"""rumours.views.dev and static/js/live-reload.js: preview pages reload themselves on save."""
+"""rumours.views.dev and static/js/live-reload.js: preview pages reload themselves on save.
+
+The same in a real Chromium: tests/browser/test_publishing.py.
+"""
 
 from __future__ import annotations
 
 import re
-import threading
 import time
 from pathlib import Path
 
 import pytest
 from content_fixtures import JOBS, write
-from werkzeug.serving import make_server
 
 from rumours import create_app
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run",
-                 "--disable-dev-shm-usage"]
 
 
 @pytest.fixture
@@ -134,34 +130,3 @@ def test_drafts_show_with_a_banner_in_preview_only(preview, client):
     html = preview.test_client().get("/en/rumours/secret-draft").get_data(as_text=True)
     assert 'class="dev-banner"' in html and 'class="draft-flag"' in html
     assert client.get("/en/rumours/secret-draft").status_code == 404
-
-
-@pytest.mark.browser
-def test_an_open_page_reloads_itself_when_the_file_is_saved(preview, content_dir):
-    if not CHROMIUM.exists():
-        pytest.skip("Chromium is not installed at /usr/bin/chromium")
-    from playwright.sync_api import sync_playwright
-
-    server = make_server("127.0.0.1", 0, preview, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    url = f"http://127.0.0.1:{server.server_port}/en/rumours/take-our-jobs"
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=str(CHROMIUM),
-                                                 args=CHROMIUM_ARGS)
-            page = browser.new_page()
-            problems: list[str] = []
-            page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-            page.goto(url)
-            page.locator("h1", has_text="They take our jobs").wait_for()
-            time.sleep(0.5)  # let the page open its event stream
-            write(content_dir / "rumours" / "take-our-jobs.md",
-                  JOBS.replace("They take our jobs", "Saved from the editor"))
-            # Nobody touches the page: it must reload by itself.
-            page.locator("h1", has_text="Saved from the editor").wait_for(timeout=10_000)
-            assert problems == []
-            browser.close()
-    finally:
-        server.shutdown()
-        thread.join(5)
