@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from content_fixtures import make_content
+from live_server import CHROMIUM, CHROMIUM_ARGS
 
 from rumours import create_app
 
@@ -38,3 +39,16 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One Chromium for the whole test session (Playwright allows one sync driver)."""
+    if not CHROMIUM.exists():
+        pytest.skip("Chromium is not installed at /usr/bin/chromium (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()

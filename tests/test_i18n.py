@@ -23,9 +23,6 @@ TRANSLATIONS = ROOT / "translations"
 TEMPLATE = TRANSLATIONS / catalogs.TEMPLATE_NAME
 TRANSLATED = ("es", "ca", "fr", "ar", "ht")
 LANGUAGES = ("en", *TRANSLATED)
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
 PLACEHOLDER = re.compile(r"%\((\w+)\)[sd]")
 
 
@@ -529,19 +526,6 @@ def live_server(content_dir, tmp_path):
     server.shutdown()
     thread.join(timeout=10)
     server.server_close()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.skip("Debian's chromium is not installed at /usr/bin/chromium "
-                    "(apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 def boxes(browser, url: str, media: str = "screen") -> dict:

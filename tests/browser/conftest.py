@@ -6,21 +6,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-from live_browser import CHROMIUM, CHROMIUM_ARGS, LiveServer
+from live_browser import LiveServer
 
 from rumours import create_app
-
-
-@pytest.fixture(scope="session")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.skip("Chromium is not installed at /usr/bin/chromium (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

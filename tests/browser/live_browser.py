@@ -4,14 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from live_server import LiveServer  # noqa: F401 - re-exported for the browser tests
+from live_server import CHROMIUM, CHROMIUM_ARGS, LiveServer  # noqa: F401 - re-exported
 
-CHROMIUM = Path("/usr/bin/chromium")
 ARTEFACTS = Path(__file__).resolve().parents[2] / "test-artefacts" / "browser"
 AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run",
-                 "--disable-dev-shm-usage"]
 
 
 def shot(page, name: str) -> Path:
