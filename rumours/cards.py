@@ -22,6 +22,7 @@ import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from pathlib import Path
 
 import segno
@@ -189,6 +190,7 @@ def short_url(url: str) -> str:
     return re.sub(r"^https?://", "", url)
 
 
+@lru_cache(maxsize=2048)
 def qr_svg(url: str) -> Markup:
     """An inline SVG QR code for `url` (sized by CSS, quiet zone included)."""
     code = segno.make(url, error="m", micro=False)
