@@ -302,6 +302,7 @@ class _Collector:
     def __init__(self, root: Path):
         self.root = root
         self.problems: list[Problem] = []
+        self._errors = 0
 
     def rel(self, path: Path) -> str:
         try:
@@ -309,8 +310,14 @@ class _Collector:
         except ValueError:
             return str(path)
 
+    @property
+    def errors(self) -> int:
+        """How many errors so far: compare before and after reading a piece of content."""
+        return self._errors
+
     def error(self, path: str, line: int, field_name: str, message: str) -> None:
         self.problems.append(Problem(path, line, field_name, message, "error"))
+        self._errors += 1
 
     def warn(self, path: str, line: int, field_name: str, message: str) -> None:
         self.problems.append(Problem(path, line, field_name, message, "warning"))
@@ -528,7 +535,7 @@ def load_site(content_dir: Path, col: _Collector) -> Site | None:
         return None
     lines, _ = _key_lines(text, 1)
     parsed = _Parsed(rel, meta, "", 0, lines, {})
-    before = len([p for p in col.problems if p.is_error])
+    before = col.errors
     values = _check_fields(parsed, SITE_FIELDS, SITE_REQUIRED, col)
     languages = _text_list(rel, lines.get("languages", 1), "languages",
                            values.get("languages", []), col)
@@ -550,7 +557,7 @@ def load_site(content_dir: Path, col: _Collector) -> Site | None:
                 col.error(rel, line, key, f"{vocab_id!r} must be lowercase letters, digits and '-'")
             vocabulary[vocab_id] = str(label)
         vocabularies[key] = MappingProxyType(vocabulary)
-    if len([p for p in col.problems if p.is_error]) > before:
+    if col.errors > before:
         return None
     ordered = (default,) + tuple(lang for lang in languages if lang != default)
     return Site(
@@ -713,7 +720,7 @@ def _load_rumour(path: Path, site: Site, col: _Collector,
     parsed = _parse_file(path, col)
     if parsed is None:
         return None
-    before = len([p for p in col.problems if p.is_error])
+    before = col.errors
     values = _check_fields(parsed, RUMOUR_FIELDS, RUMOUR_REQUIRED, col)
     rumour_id = values.get("id", "")
     if rumour_id and rumour_id != path.stem:
@@ -763,7 +770,7 @@ def _load_rumour(path: Path, site: Site, col: _Collector,
     lang = site.default_language
     text = _rumour_text(parsed, lang, values.get("claim", ""), aliases.get(lang, ()),
                         values.get("summary", ""), sources, "source", col, True)
-    if len([p for p in col.problems if p.is_error]) > before:
+    if col.errors > before:
         return None
     return _RumourDraft(
         id=rumour_id, verdict=verdict, topics=topics, places=places, sources=sources,
@@ -843,7 +850,7 @@ def _attach_rumour_translation(path: Path, lang: str, draft: _RumourDraft, site:
     parsed = _parse_file(path, col)
     if parsed is None:
         return
-    before = len([p for p in col.problems if p.is_error])
+    before = col.errors
     values = _check_fields(parsed, RUMOUR_TRANSLATION_FIELDS, ("claim", "summary"), col)
     aliases = _text_list(parsed.path, parsed.lines.get("aliases", 2), "aliases",
                          values.get("aliases", []), col)
@@ -852,7 +859,7 @@ def _attach_rumour_translation(path: Path, lang: str, draft: _RumourDraft, site:
     status = _translation_status(parsed, values, draft.fingerprint, col, draft.path)
     text = _rumour_text(parsed, lang, values.get("claim", ""), aliases,
                         values.get("summary", ""), draft.sources, status, col, True)
-    if len([p for p in col.problems if p.is_error]) == before:
+    if col.errors == before:
         draft.texts[lang] = text
 
 
@@ -880,7 +887,7 @@ def _load_documents(folder: Path, kind: str, site: Site, col: _Collector,
         parsed = _parse_file(path, col)
         if parsed is None:
             continue
-        before = len([p for p in col.problems if p.is_error])
+        before = col.errors
         if kind == "update":
             match = UPDATE_NAME.match(path.stem)
             if not match:
@@ -900,7 +907,7 @@ def _load_documents(folder: Path, kind: str, site: Site, col: _Collector,
                 col.error(parsed.path, 1, "file name",
                           "a page's file name must be lowercase letters, digits and '-'")
             values = _check_fields(parsed, PAGE_FIELDS, ("title",), col)
-        if len([p for p in col.problems if p.is_error]) == before:
+        if col.errors == before:
             sources[path.stem] = (parsed, values)
     texts: dict[str, dict[str, DocumentText]] = {slug: {} for slug in sources}
     for path, base, lang in translations:
@@ -912,12 +919,12 @@ def _load_documents(folder: Path, kind: str, site: Site, col: _Collector,
         if parsed is None:
             continue
         source_parsed, source_values = sources[base]
-        before = len([p for p in col.problems if p.is_error])
+        before = col.errors
         values = _check_fields(parsed, PAGE_TRANSLATION_FIELDS, ("title",), col)
         fingerprint = _fingerprint(source_values.get("title", ""),
                                    source_values.get("summary", ""), source_parsed.body)
         status = _translation_status(parsed, values, fingerprint, col, source_parsed.path)
-        if len([p for p in col.problems if p.is_error]) == before:
+        if col.errors == before:
             texts[base][lang] = _document_text(parsed, lang, values, status)
     documents = []
     lang = site.default_language
@@ -996,7 +1003,7 @@ def check_content(content_dir: Path, today: dt.date | None = None,
         _attach_rumour_translation(path, lang, drafts[base], site, col)
     pages = _load_documents(content_dir / "pages", "page", site, col, set(drafts))
     updates = _load_documents(content_dir / "updates", "update", site, col, set(drafts))
-    if any(p.is_error for p in col.problems):
+    if col.errors:
         return None, col.problems
     rumours = sorted((d.freeze(site.languages) for d in drafts.values()),
                      key=lambda r: (-r.reviewed.toordinal(), r.id))
