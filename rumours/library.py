@@ -28,20 +28,24 @@ URL_PATTERN = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.I)
 RUMOUR_FIELDS = {
     "id": "text", "claim": "text", "aliases": "mapping", "verdict": "text", "summary": "text",
     "topics": "list", "places": "list", "sources": "list", "published": "date",
-    "reviewed": "date", "next_review": "date", "draft": "bool",
+    "reviewed": "date", "next_review": "date", "draft": "bool", "corrections": "list",
 }
 RUMOUR_REQUIRED = ("id", "claim", "verdict", "summary", "topics", "places", "sources",
                    "published", "reviewed", "next_review")
 RUMOUR_TRANSLATION_FIELDS = {
     "claim": "text", "aliases": "list", "summary": "text", "source_fingerprint": "text",
+    "status": "text", "corrections": "list", "source_notes": "mapping",
 }
+TRANSLATION_STATUSES = ("draft", "reviewed")
 SOURCE_FIELDS = {
     "id": "text", "publisher": "text", "title": "text", "date": "source-date", "url": "url",
-    "strength": "text", "note": "text",
+    "strength": "text", "note": "text", "why_home_page": "text", "why_year_only": "text",
 }
 SOURCE_REQUIRED = ("id", "publisher", "title", "date", "url", "strength")
 PAGE_FIELDS = {"title": "text", "summary": "text", "order": "int", "draft": "bool"}
-PAGE_TRANSLATION_FIELDS = {"title": "text", "summary": "text", "source_fingerprint": "text"}
+PAGE_TRANSLATION_FIELDS = {
+    "title": "text", "summary": "text", "source_fingerprint": "text", "status": "text",
+}
 UPDATE_FIELDS = {
     "title": "text", "date": "date", "summary": "text", "rumours": "list", "draft": "bool",
     "updated": "date",
@@ -119,6 +123,8 @@ class Source:
     url: str
     strength: str
     note: str = ""
+    why_home_page: str = ""  # why the URL is a publisher's home page, not the article
+    why_year_only: str = ""  # why the date is only a year
 
 
 @dataclass(frozen=True)
