@@ -10,6 +10,8 @@ from content_fixtures import JOBS, write
 
 from rumours.library import ContentError, check_content, load_library
 
+pytestmark = pytest.mark.smoke
+
 
 def problems_for(content: Path, name: str, text: str, today: dt.date | None = None):
     """Write one rumour file and return the problems reported for it."""

@@ -7,6 +7,8 @@ from content_fixtures import JOBS, write
 
 from rumours import markup
 
+pytestmark = pytest.mark.smoke
+
 ATTACKS = [
     "<script>alert(1)</script>",
     '<img src="x" onerror="alert(1)">',

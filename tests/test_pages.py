@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+pytestmark = pytest.mark.smoke
+
 
 def text(response) -> str:
     return response.get_data(as_text=True)
