@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -24,6 +24,7 @@ UPDATE_NAME = re.compile(r"^(?P<date>\d{4}-\d{2}-\d{2})-(?P<slug>[a-z0-9]+(?:-[a
 SOURCE_DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 FOOTNOTE_BLOCK = re.compile(r'<div class="footnote">.*?</div>\s*$', re.S)
 URL_PATTERN = re.compile(r"^https?://[^\s/$.?#][^\s]*$", re.I)
+EMAIL_PATTERN = re.compile(r"^[^@\s<>\"']+@[^@\s<>\"']+\.[^@\s<>\"']+$")
 
 RUMOUR_FIELDS = {
     "id": "text", "claim": "text", "aliases": "mapping", "verdict": "text", "summary": "text",
@@ -53,12 +54,20 @@ UPDATE_FIELDS = {
 UPDATE_TRANSLATION_FIELDS = PAGE_TRANSLATION_FIELDS
 SITE_FIELDS = {
     "name": "text", "base_url": "url", "default_language": "text", "languages": "list",
-    "publisher": "mapping", "contact": "text", "verdicts": "mapping", "topics": "mapping",
+    "publisher": "mapping", "contact": "contact", "verdicts": "mapping", "topics": "mapping",
     "places": "mapping", "strengths": "mapping", "search_url": "url",
 }
 SITE_REQUIRED = ("name", "base_url", "default_language", "languages", "publisher",
                  "verdicts", "topics", "places", "strengths")
 RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur", "ps", "yi"})
+
+# Limits that keep one hostile or mistaken file from stalling a reload (docs/content-format.md).
+MAX_FILE_BYTES = 256 * 1024
+MAX_YAML_DEPTH = 8
+MAX_MARKDOWN_NESTING = 16
+_YAML_OPENERS = (yaml.BlockMappingStartToken, yaml.BlockSequenceStartToken,
+                 yaml.FlowMappingStartToken, yaml.FlowSequenceStartToken)
+_YAML_CLOSERS = (yaml.BlockEndToken, yaml.FlowMappingEndToken, yaml.FlowSequenceEndToken)
 
 
 class ContentError(Exception):
@@ -107,6 +116,8 @@ class Site:
     places: Mapping[str, str]
     strengths: Mapping[str, str]
     search_url: str = ""
+    contact_email: str = ""
+    contact_url: str = ""
 
     def direction(self, lang: str) -> str:
         return "rtl" if lang in RTL_LANGUAGES else "ltr"
@@ -363,15 +374,96 @@ def _key_lines(front: str, first_line: int) -> tuple[dict[str, int], dict[str, l
     return lines, items
 
 
-def _parse_file(path: Path, col: _Collector) -> _Parsed | None:
-    """Split a Markdown file into YAML front matter and body, reporting syntax errors."""
+def shown(value: Any, limit: int = 60) -> str:
+    """A value for an error message: its repr, cut to `limit` characters (never unbounded)."""
+    if isinstance(value, str | int | float | bool) or value is None:
+        text = repr(value)
+    else:
+        text = f"<{_kind_name(value)}>"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def read_content_file(path: Path, col: _Collector) -> str | None:
+    """The text of a content file, or None with the reason reported: a folder, a link out
+    of the content folder, an unreadable, oversized or non-UTF-8 file."""
     rel = col.rel(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        if path.is_symlink():
+            target = path.resolve()
+            if not target.is_relative_to(col.root):
+                col.error(rel, 1, "file", "is a symbolic link to a file outside the content "
+                          "folder; copy the file into the folder instead")
+                return None
+        if path.is_dir():
+            col.error(rel, 1, "file", "is a folder, not a file: rename or remove it")
+            return None
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            col.error(rel, 1, "file", f"is {size // 1024} KB; a content file may be at most "
+                      f"{MAX_FILE_BYTES // 1024} KB")
+            return None
+        data = path.read_bytes()
+    except OSError as exc:
+        col.error(rel, 1, "file", f"cannot be read ({exc.strerror or type(exc).__name__})")
+        return None
+    try:
+        return data.decode("utf-8").lstrip("\ufeff")
     except UnicodeDecodeError as exc:
         col.error(rel, 1, "file", f"not valid UTF-8 ({exc.reason} at byte {exc.start})")
         return None
-    text = text.lstrip("\ufeff")
+
+
+def yaml_shape_problem(text: str, first_line: int = 1) -> tuple[int, str] | None:
+    """Refuse YAML anchors and aliases (`&name`, `*name`) and deep nesting before parsing,
+    so an alias bomb or a 300-level list costs a linear scan, not memory or recursion."""
+    depth = 0
+    try:
+        for token in yaml.scan(text, Loader=_BaseLoader):
+            if isinstance(token, yaml.AnchorToken | yaml.AliasToken):
+                return (token.start_mark.line + first_line,
+                        "YAML anchors and aliases ('&name', '*name') are not allowed here; "
+                        "write the value out")
+            if isinstance(token, _YAML_OPENERS):
+                depth += 1
+                if depth > MAX_YAML_DEPTH:
+                    return (token.start_mark.line + first_line,
+                            f"nested more than {MAX_YAML_DEPTH} levels deep")
+            elif isinstance(token, _YAML_CLOSERS):
+                depth -= 1
+    except yaml.YAMLError:
+        return None  # reported, in plain words, by the parser that follows
+    return None
+
+
+def markdown_shape_problem(body: str, first_line: int) -> tuple[int, str] | None:
+    """Refuse the Markdown constructs that make Python-Markdown slow (deeply nested brackets,
+    quotes or lists); a linear scan, so a hostile body costs nothing at reload."""
+    depth = 0
+    for number, line in enumerate(body.split("\n")):
+        stripped = line.lstrip(" >")
+        quotes = line[: len(line) - len(stripped)].count(">")
+        indent = (len(line) - len(line.lstrip(" \t"))) // 2
+        if quotes > MAX_MARKDOWN_NESTING or indent > MAX_MARKDOWN_NESTING * 2:
+            return (first_line + number, "quotes or lists nested too deeply")
+        for char in line:
+            if char in "[(":
+                depth += 1
+                if depth > MAX_MARKDOWN_NESTING:
+                    return (first_line + number,
+                            f"brackets nested more than {MAX_MARKDOWN_NESTING} deep")
+            elif char in "])" and depth:
+                depth -= 1
+        if not line.strip():
+            depth = 0
+    return None
+
+
+def _parse_file(path: Path, col: _Collector) -> _Parsed | None:
+    """Split a Markdown file into YAML front matter and body, reporting syntax errors."""
+    rel = col.rel(path)
+    text = read_content_file(path, col)
+    if text is None:
+        return None
     if not text.startswith("---"):
         col.error(rel, 1, "front matter", "the file must start with a '---' line of front matter")
         return None
@@ -380,6 +472,12 @@ def _parse_file(path: Path, col: _Collector) -> _Parsed | None:
     except ValueError:
         col.error(rel, 1, "front matter", "no closing '---' line after the front matter")
         return None
+    body_line = front.count("\n") + 1
+    for problem in (yaml_shape_problem(front, 1), markdown_shape_problem(body, body_line)):
+        if problem:
+            col.error(rel, problem[0], "front matter" if problem[0] < body_line else "body",
+                      problem[1])
+            return None
     try:
         meta = yaml.load(front, Loader=_ContentLoader) or {}  # noqa: S506 - a SafeLoader
     except yaml.YAMLError as exc:
@@ -391,7 +489,6 @@ def _parse_file(path: Path, col: _Collector) -> _Parsed | None:
     if not isinstance(meta, dict):
         col.error(rel, 2, "front matter", "the front matter must be a set of 'field: value' lines")
         return None
-    body_line = front.count("\n") + 1
     lines, items = _key_lines(front, 1)
     return _Parsed(rel, meta, body, body_line, lines, items)
 
@@ -463,7 +560,7 @@ def _check_type(path: str, line: int, key: str, value: Any, kind: str,
     if kind == "date":
         date = _as_date(value)
         if date is None:
-            col.error(path, line, key, f"must be a date written YYYY-MM-DD, not {value!r}")
+            col.error(path, line, key, f"must be a date written YYYY-MM-DD, not {shown(value)}")
         return date
     if kind == "source-date":
         if isinstance(value, dt.date):
@@ -471,26 +568,47 @@ def _check_type(path: str, line: int, key: str, value: Any, kind: str,
         text = str(value).strip()
         if SOURCE_DATE.match(text):
             if len(text) == 10 and _as_date(text) is None:
-                col.error(path, line, key, f"{text!r} is not a real date")
+                col.error(path, line, key, f"{shown(text)} is not a real date")
                 return None
             return text
-        col.error(path, line, key, f"must be YYYY-MM-DD, YYYY-MM or YYYY, not {value!r}")
+        col.error(path, line, key, f"must be YYYY-MM-DD, YYYY-MM or YYYY, not {shown(value)}")
         return None
     if kind == "url":
         text = str(value).strip()
         if URL_PATTERN.match(text):
             return text
-        col.error(path, line, key, f"must be an absolute http(s) URL, not {value!r}")
+        col.error(path, line, key, f"must be an absolute http(s) URL, not {shown(value)}")
+        return None
+    if kind == "contact":  # a line of text, or {text, email, url}
+        if isinstance(value, str | int | float) and not isinstance(value, bool):
+            return {"text": str(value).strip()}
+        if isinstance(value, dict):
+            unknown = sorted(set(map(str, value)) - {"text", "email", "url"})
+            if unknown:
+                col.error(path, line, key, f"unknown part {shown(unknown[0])} (use text, email, "
+                          "url)")
+                return None
+            contact = {k: str(v).strip() for k, v in value.items() if v is not None}
+            if contact.get("email") and not EMAIL_PATTERN.match(contact["email"]):
+                col.error(path, line, f"{key}.email",
+                          f"{shown(contact['email'])} is not an e-mail address")
+                return None
+            if contact.get("url") and not URL_PATTERN.match(contact["url"]):
+                col.error(path, line, f"{key}.url",
+                          f"must be an absolute http(s) URL, not {shown(contact['url'])}")
+                return None
+            return contact
+        col.error(path, line, key, f"must be text or text/email/url, not {_kind_name(value)}")
         return None
     if kind == "bool":
         if isinstance(value, bool):
             return value
-        col.error(path, line, key, f"must be true or false, not {value!r}")
+        col.error(path, line, key, f"must be true or false, not {shown(value)}")
         return None
     if kind == "int":
         if isinstance(value, int) and not isinstance(value, bool):
             return value
-        col.error(path, line, key, f"must be a whole number, not {value!r}")
+        col.error(path, line, key, f"must be a whole number, not {shown(value)}")
         return None
     raise ValueError(f"unknown field kind {kind}")
 
@@ -509,7 +627,7 @@ def _text_list(path: str, line: int, key: str, values: list, col: _Collector) ->
         if isinstance(value, str) and value.strip():
             out.append(value.strip())
         else:
-            col.error(path, line, key, f"each entry must be text, not {value!r}")
+            col.error(path, line, key, f"each entry must be text, not {shown(value)}")
     return tuple(out)
 
 
@@ -525,16 +643,22 @@ def load_site(content_dir: Path, col: _Collector) -> Site | None:
     """Read site.yml, reporting every problem with its line."""
     path = content_dir / "site.yml"
     rel = col.rel(path)
-    if not path.is_file():
+    if not path.exists() and not path.is_symlink():
         col.error(rel, 1, "file", "site.yml is missing")
         return None
-    text = path.read_text(encoding="utf-8")
+    text = read_content_file(path, col)
+    if text is None:
+        return None
+    shape = yaml_shape_problem(text, 1)
+    if shape:
+        col.error(rel, shape[0], "site.yml", shape[1])
+        return None
     try:
         meta = yaml.load(text, Loader=_ContentLoader) or {}  # noqa: S506 - a SafeLoader
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         col.error(rel, mark.line + 1 if mark else 1, "site.yml",
-                  f"YAML syntax error: {getattr(exc, 'problem', exc)}")
+                  f"YAML syntax error: {getattr(exc, 'problem', None) or 'unreadable'}")
         return None
     if not isinstance(meta, dict):
         col.error(rel, 1, "site.yml", "must be a set of 'field: value' lines")
@@ -548,11 +672,11 @@ def load_site(content_dir: Path, col: _Collector) -> Site | None:
     for lang in languages:
         if not LANG_PATTERN.match(lang):
             col.error(rel, lines.get("languages", 1), "languages",
-                      f"{lang!r} is not a language code such as 'en' or 'es'")
+                      f"{shown(lang)} is not a language code such as 'en' or 'es'")
     default = values.get("default_language", "")
     if languages and default and default not in languages:
         col.error(rel, lines.get("default_language", 1), "default_language",
-                  f"{default!r} is not one of the site's languages")
+                  f"{shown(default)} is not one of the site's languages")
     vocabularies = {}
     for key in ("verdicts", "topics", "places", "strengths"):
         vocabulary = {}
@@ -560,17 +684,24 @@ def load_site(content_dir: Path, col: _Collector) -> Site | None:
             vocab_id = str(vocab_id).lower() if isinstance(vocab_id, bool) else str(vocab_id)
             line = lines.get(f"{key}.{vocab_id}", lines.get(key, 1))
             if key != "strengths" and not ID_PATTERN.match(vocab_id):
-                col.error(rel, line, key, f"{vocab_id!r} must be lowercase letters, digits and '-'")
+                col.error(rel, line, key,
+                          f"{shown(vocab_id)} must be lowercase letters, digits and '-'")
             vocabulary[vocab_id] = str(label)
         vocabularies[key] = MappingProxyType(vocabulary)
+    publisher_url = str(values.get("publisher", {}).get("url", "") or "")
+    if publisher_url and not URL_PATTERN.match(publisher_url):
+        col.error(rel, lines.get("publisher.url", lines.get("publisher", 1)), "publisher.url",
+                  f"must be an absolute http(s) URL, not {shown(publisher_url)}")
     if col.errors > before:
         return None
+    contact = values.get("contact", {})
     ordered = (default,) + tuple(lang for lang in languages if lang != default)
     return Site(
         name=values["name"], base_url=values["base_url"].rstrip("/"),
         default_language=default, languages=ordered,
         publisher=MappingProxyType({str(k): str(v) for k, v in values["publisher"].items()}),
-        contact=values.get("contact", ""), search_url=values.get("search_url", ""),
+        contact=contact.get("text", ""), contact_email=contact.get("email", ""),
+        contact_url=contact.get("url", ""), search_url=values.get("search_url", ""),
         **vocabularies,
     )
 
@@ -678,16 +809,16 @@ def _load_sources(parsed: _Parsed, raw: list, site: Site, col: _Collector) -> tu
         strength = values.get("strength")
         if strength is not None and strength not in site.strengths:
             col.error(parsed.path, item_parsed.lines["strength"], f"sources[{index + 1}].strength",
-                      f"{strength!r} is not a strength (use one of: "
+                      f"{shown(strength)} is not a strength (use one of: "
                       f"{', '.join(site.strengths)})")
         source_id = values.get("id")
         if source_id is not None:
             if not ID_PATTERN.match(source_id):
                 col.error(parsed.path, item_parsed.lines["id"], f"sources[{index + 1}].id",
-                          f"{source_id!r} must be lowercase letters, digits and '-'")
+                          f"{shown(source_id)} must be lowercase letters, digits and '-'")
             elif source_id in seen:
                 col.error(parsed.path, item_parsed.lines["id"], f"sources[{index + 1}].id",
-                          f"duplicate source id {source_id!r}")
+                          f"duplicate source id {shown(source_id)}")
             seen.add(source_id)
         if len(col.problems) == before:
             sources.append(Source(**values))
@@ -699,7 +830,8 @@ def _check_vocabulary(parsed: _Parsed, key: str, values: tuple[str, ...],
     for value in values:
         if value not in vocabulary:
             col.error(parsed.path, parsed.lines.get(key, 2), key,
-                      f"{value!r} is not in site.yml {key} (use one of: {', '.join(vocabulary)})")
+                      f"{shown(value)} is not in site.yml {key} "
+                      f"(use one of: {', '.join(vocabulary)})")
 
 
 def _rumour_text(parsed: _Parsed, lang: str, claim: str, aliases: tuple[str, ...],
@@ -731,14 +863,14 @@ def _load_rumour(path: Path, site: Site, col: _Collector,
     rumour_id = values.get("id", "")
     if rumour_id and rumour_id != path.stem:
         col.error(parsed.path, parsed.lines.get("id", 2), "id",
-                  f"{rumour_id!r} must match the file name {path.stem!r}")
+                  f"{shown(rumour_id)} must match the file name {shown(path.stem)}")
     if rumour_id and not ID_PATTERN.match(rumour_id):
         col.error(parsed.path, parsed.lines.get("id", 2), "id",
                   "must be lowercase letters, digits and '-'")
     verdict = values.get("verdict")
     if verdict is not None and verdict not in site.verdicts:
         col.error(parsed.path, parsed.lines.get("verdict", 2), "verdict",
-                  f"{verdict!r} is not a verdict (use one of: {', '.join(site.verdicts)})")
+                  f"{shown(verdict)} is not a verdict (use one of: {', '.join(site.verdicts)})")
     topics = _text_list(parsed.path, parsed.lines.get("topics", 2), "topics",
                         values.get("topics", []), col)
     places = _text_list(parsed.path, parsed.lines.get("places", 2), "places",
@@ -752,7 +884,8 @@ def _load_rumour(path: Path, site: Site, col: _Collector,
         line = parsed.lines.get(f"aliases.{lang}", parsed.lines.get("aliases", 2))
         if lang not in site.languages:
             col.error(parsed.path, line, f"aliases.{lang}",
-                      f"{lang!r} is not one of the site's languages ({', '.join(site.languages)})")
+                      f"{shown(lang)} is not one of the site's languages "
+                      f"({', '.join(site.languages)})")
             continue
         if not isinstance(phrasings, list):
             phrasings = [phrasings]
@@ -842,11 +975,12 @@ def _split_translation_name(path: Path, site: Site, col: _Collector) -> tuple[st
         return None
     if lang not in site.languages:
         col.error(col.rel(path), 1, "file name",
-                  f"{lang!r} is not one of the site's languages ({', '.join(site.languages)})")
+                  f"{shown(lang)} is not one of the site's languages ({', '.join(site.languages)})")
         return (base, "")
     if lang == site.default_language:
         col.error(col.rel(path), 1, "file name",
-                  f"{lang!r} is the default language: the source file {base}.md holds that text")
+                  f"{shown(lang)} is the default language: the source file {base}.md holds "
+                  "that text")
         return (base, "")
     return (base, lang)
 
@@ -878,7 +1012,7 @@ def _document_text(parsed: _Parsed, lang: str, values: dict, status: str) -> Doc
 
 
 def _load_documents(folder: Path, kind: str, site: Site, col: _Collector,
-                    known_rumours: set[str]) -> list:
+                    known_rumours: set[str], include_drafts: bool = True) -> list:
     """Load pages or updates, each with its translations."""
     if not folder.is_dir():
         return []
@@ -889,6 +1023,8 @@ def _load_documents(folder: Path, kind: str, site: Site, col: _Collector,
         if split is not None:
             if split[1]:
                 translations.append((path, *split))
+            continue
+        if _is_skipped_draft(path, include_drafts):
             continue
         parsed = _parse_file(path, col)
         if parsed is None:
@@ -904,7 +1040,7 @@ def _load_documents(folder: Path, kind: str, site: Site, col: _Collector,
                                         values.get("rumours", []), col):
                 if rumour_id not in known_rumours:
                     col.error(parsed.path, parsed.lines.get("rumours", 2), "rumours",
-                              f"no rumour has the id {rumour_id!r}")
+                              f"no rumour has the id {shown(rumour_id)}")
             if match and values.get("date") and values["date"].isoformat() != match["date"]:
                 col.error(parsed.path, parsed.lines.get("date", 2), "date",
                           f"{values['date']} does not match the date in the file name")
@@ -918,8 +1054,9 @@ def _load_documents(folder: Path, kind: str, site: Site, col: _Collector,
     texts: dict[str, dict[str, DocumentText]] = {slug: {} for slug in sources}
     for path, base, lang in translations:
         if base not in sources:
-            col.error(col.rel(path), 1, "file name",
-                      f"translation of {base}.md, which does not exist")
+            if not (folder / f"{base}.md").exists():
+                col.error(col.rel(path), 1, "file name",
+                          f"translation of {base}.md, which does not exist")
             continue
         parsed = _parse_file(path, col)
         if parsed is None:
@@ -956,11 +1093,20 @@ def _load_documents(folder: Path, kind: str, site: Site, col: _Collector,
 
 
 def content_files(content_dir: Path) -> list[Path]:
-    """Every file the library is built from, for change detection."""
+    """Every file the library is built from, for change detection (folders, and links out of
+    the content folder, are left out here and reported by the loader)."""
+    root = Path(content_dir).resolve()
     files = [content_dir / "site.yml"]
     for folder in ("rumours", "pages", "updates"):
         files.extend(sorted((content_dir / folder).glob("*.md")))
-    return [f for f in files if f.is_file()]
+    kept = []
+    for path in files:
+        try:
+            if path.is_file() and path.resolve().is_relative_to(root):
+                kept.append(path)
+        except OSError:
+            continue
+    return kept
 
 
 def content_version(content_dir: Path) -> str:
@@ -969,33 +1115,70 @@ def content_version(content_dir: Path) -> str:
     for path in content_files(content_dir):
         digest.update(str(path.relative_to(content_dir)).encode())
         digest.update(b"\0")
-        digest.update(path.read_bytes())
+        try:
+            digest.update(path.read_bytes() if path.stat().st_size <= MAX_FILE_BYTES else b"big")
+        except OSError as exc:
+            digest.update(f"unreadable {exc.errno}".encode())
         digest.update(b"\0")
     return digest.hexdigest()[:16]
 
 
+def _is_skipped_draft(path: Path, include_drafts: bool) -> bool:
+    """A source file marked `draft: true` is not read at all when drafts are not shown, so
+    a half-written draft never blocks the public library."""
+    if include_drafts:
+        return False
+    try:
+        with path.open(encoding="utf-8", errors="replace") as handle:
+            head = handle.read(4096)
+    except OSError:
+        return False
+    front = head.split("\n---", 1)[0]
+    return bool(re.search(r"^draft:\s*(true|yes|on)\s*$", front, re.M | re.I))
+
+
+def _guarded(col: _Collector, path: Path, load: Callable[[], Any]) -> Any:
+    """Run one file's loader; anything it raises becomes that file's problem, not a crash."""
+    try:
+        return load()
+    except (RecursionError, MemoryError, ValueError, TypeError, KeyError, AttributeError,
+            OSError, yaml.YAMLError) as exc:
+        col.error(col.rel(path), 1, "file", f"could not be read ({type(exc).__name__}); "
+                  "check its front matter and Markdown")
+        return None
+
+
 def check_content(content_dir: Path, today: dt.date | None = None,
-                  include_drafts: bool = True) -> tuple[Library | None, list[Problem]]:
-    """Load a content folder; return the library (None on errors) and every problem found."""
+                  include_drafts: bool = True,
+                  partial: bool = False) -> tuple[Library | None, list[Problem]]:
+    """Load a content folder; return the library and every problem found.
+
+    On errors the library is None, unless `partial` is set: then it holds every entry that
+    loaded cleanly and leaves the broken ones out (None only when site.yml itself is broken).
+    """
     content_dir = Path(content_dir).resolve()
     today = today or dt.date.today()
     col = _Collector(content_dir)
-    site = load_site(content_dir, col)
+    site = _guarded(col, content_dir / "site.yml", lambda: load_site(content_dir, col))
     if site is None:
         return None, col.problems
     drafts: dict[str, _RumourDraft] = {}
     translations: list[tuple[Path, str, str]] = []
+    skipped: set[str] = set()
     for path in sorted((content_dir / "rumours").glob("*.md")):
         split = _split_translation_name(path, site, col)
         if split is not None:
             if split[1]:
                 translations.append((path, *split))
             continue
-        draft = _load_rumour(path, site, col, today)
+        if _is_skipped_draft(path, include_drafts):
+            skipped.add(path.stem)
+            continue
+        draft = _guarded(col, path, lambda p=path: _load_rumour(p, site, col, today))
         if draft is None:
             continue
         if draft.id in drafts:
-            col.error(draft.path, 2, "id", f"duplicate id {draft.id!r} (also in "
+            col.error(draft.path, 2, "id", f"duplicate id {shown(draft.id)} (also in "
                       f"{drafts[draft.id].path})")
             continue
         drafts[draft.id] = draft
@@ -1006,10 +1189,15 @@ def check_content(content_dir: Path, today: dt.date | None = None,
                 col.error(col.rel(path), 1, "file name",
                           f"translation of {base}.md, which does not exist")
             continue
-        _attach_rumour_translation(path, lang, drafts[base], site, col)
-    pages = _load_documents(content_dir / "pages", "page", site, col, set(drafts))
-    updates = _load_documents(content_dir / "updates", "update", site, col, set(drafts))
-    if col.errors:
+        _guarded(col, path,
+                 lambda p=path, b=base, lg=lang: _attach_rumour_translation(p, lg, drafts[b],
+                                                                           site, col))
+    pages = _guarded(col, content_dir / "pages", lambda: _load_documents(
+        content_dir / "pages", "page", site, col, set(drafts), include_drafts)) or []
+    updates = _guarded(col, content_dir / "updates", lambda: _load_documents(
+        content_dir / "updates", "update", site, col, set(drafts) | skipped,
+        include_drafts)) or []
+    if col.errors and not partial:
         return None, col.problems
     rumours = sorted((d.freeze(site.languages) for d in drafts.values()),
                      key=lambda r: (-r.reviewed.toordinal(), r.id))
@@ -1018,9 +1206,10 @@ def check_content(content_dir: Path, today: dt.date | None = None,
         site=site,
         rumours=tuple(r for r in rumours if keep(r)),
         pages=tuple(sorted((p for p in pages if keep(p)), key=lambda p: (p.order, p.slug))),
-        updates=tuple(sorted((u for u in updates if keep(u)),
+        updates=tuple(sorted((u for u in updates if keep(u) and set(u.rumours) <= set(drafts)),
                              key=lambda u: (u.date, u.slug), reverse=True)),
-        version=content_version(content_dir) + ("-drafts" if include_drafts else ""),
+        version=content_version(content_dir) + ("-drafts" if include_drafts else "")
+        + ("-partial" if col.errors else ""),
         warnings=tuple(p for p in col.problems if not p.is_error),
     )
     return library, col.problems
