@@ -25,7 +25,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.json.ensure_ascii = False
     app.json.sort_keys = False
 
-    live = LiveLibrary(app.config["CONTENT_DIR"], include_drafts=app.config["DEV"])
+    live = LiveLibrary(app.config["CONTENT_DIR"], include_drafts=app.config["DEV"],
+                       instance_dir=app.config["INSTANCE_DIR"])
     app.extensions["rumours"] = live
     # The search index is built (when missing or stale) and opened with every new snapshot.
     live.add_builder("search", search.index_builder(app.config["INSTANCE_DIR"] / "index"))
@@ -43,15 +44,15 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     register_blueprints(app)
     live.reload(force=True)
-    live.check_interval = 0.0 if app.config["DEV"] else app.config["RELOAD_INTERVAL"]
-
-    # A URL value preprocessor runs before the blueprints' (which read the library to check
-    # the language), so every request sees the freshest good snapshot.
-    @app.url_value_preprocessor
-    def pick_up_edits(endpoint, values) -> None:
-        live.refresh()
-        if app.config["DEV"]:
+    if app.config["DEV"]:
+        # The preview picks up an edit on the very next request (one editor, no load).
+        @app.url_value_preprocessor
+        def pick_up_edits(endpoint, values) -> None:
+            live.refresh()
             i18n.refresh_catalogs(app)
+    else:
+        # Outside the preview a background thread checks for edits: requests never reload.
+        live.watch(app.config["RELOAD_INTERVAL"])
 
     if not app.config["DEV"] and app.config.get("RESPONSE_CACHE", True):
         app.wsgi_app = ResponseCache(app.wsgi_app, live)

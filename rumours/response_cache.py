@@ -80,7 +80,6 @@ class ResponseCache:
         method = environ.get("REQUEST_METHOD", "GET")
         if method not in ("GET", "HEAD"):
             return self.app(environ, start_response)
-        self.live.refresh()
         version = self.live.snapshot.library.version
         key = (environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", ""))
         entry = self._get(version, key)

@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import snowballstemmer
+from filelock import FileLock
 from markupsafe import Markup, escape
 from whoosh import index as whoosh_index
 from whoosh.analysis import Analyzer, SpaceSeparatedTokenizer, Token
@@ -51,6 +52,8 @@ log = logging.getLogger("rumours.search")
 SCHEMA_VERSION = "5"
 CURRENT_LINK = "current"
 STAMP_FILE = "STAMP"
+BUILD_LOCK = "build.lock"
+BUILD_LOCK_TIMEOUT = 300  # seconds a worker waits for another one's build
 STATS_FILE = "stats.json"
 VOCABULARY_FILE = "vocabulary.json"
 BUILD_PREFIX = "build-"
@@ -440,10 +443,18 @@ def _try_open(target: str) -> _OpenIndex | None:
 
 
 def ensure_index(library: Library, root: Path) -> bool:
-    """Build the index when it is missing, corrupt or older than the content; True if built."""
+    """Build the index when it is missing, corrupt or older than the content; True if built.
+
+    Every worker of a server calls this for each new library: a file lock makes one of them
+    build while the others wait and then find the index fresh.
+    """
     if is_fresh(library, root):
         return False
-    build_index(library, root)
+    Path(root).mkdir(parents=True, exist_ok=True)
+    with FileLock(str(Path(root) / BUILD_LOCK), timeout=BUILD_LOCK_TIMEOUT):
+        if is_fresh(library, root):
+            return False
+        build_index(library, root)
     return True
 
 

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from rumours.library import ContentError, Library, Problem, content_files, load_library
+from rumours import last_good
+from rumours.library import Library, Problem, check_content, content_files
 
 log = logging.getLogger("rumours")
 
@@ -25,21 +26,29 @@ class Snapshot:
     library: Library
     artefacts: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
     signature: tuple = ()
+    origin: str = "live"  # "live", "last-good" (a saved copy) or "partial" (broken files left out)
 
 
 class LiveLibrary:
-    """Holds the current snapshot; reloads it when the content changes, keeping the last good."""
+    """Holds the current snapshot; reloads it when the content changes, keeping the last good.
+
+    A process always starts serving: when the content folder has errors, it serves the last
+    library that loaded cleanly (saved under the instance folder), or, with no saved copy,
+    every entry that loads and none of the broken ones.
+    """
 
     def __init__(self, content_dir: Path, include_drafts: bool = False,
-                 check_interval: float = 0.0):
+                 check_interval: float = 0.0, instance_dir: Path | None = None):
         self.content_dir = Path(content_dir)
         self.include_drafts = include_drafts
         self.check_interval = check_interval
+        self.saved_dir = Path(instance_dir) / "last-good" if instance_dir else None
         self.builders: dict[str, Builder] = {}
         self.errors: tuple[Problem, ...] = ()
         self._lock = threading.Lock()
-        self._last_check = 0.0
         self._snapshot: Snapshot | None = None
+        self._watcher: threading.Thread | None = None
+        self._stop = threading.Event()
 
     def add_builder(self, name: str, builder: Builder) -> None:
         """Register something built from every new library (built before the swap)."""
@@ -55,27 +64,27 @@ class LiveLibrary:
     def library(self) -> Library:
         return self.snapshot.library
 
+    @property
+    def degraded(self) -> bool:
+        """True while the live content has errors (an older or partial library is served)."""
+        return bool(self.errors)
+
     def artefact(self, name: str) -> Any:
         return self.snapshot.artefacts[name]
 
     def signature(self) -> tuple:
         """Names, sizes and modification times of every content file."""
-        files = content_files(self.content_dir)
         sig = []
-        for path in files:
+        for path in content_files(self.content_dir):
             try:
                 stat = path.stat()
-            except FileNotFoundError:
+            except OSError:
                 continue
             sig.append((str(path), stat.st_size, stat.st_mtime_ns))
         return tuple(sig)
 
     def refresh(self) -> bool:
         """Reload when the content changed since the last load; True when a new one is live."""
-        now = time.monotonic()
-        if self._snapshot is not None and now - self._last_check < self.check_interval:
-            return False
-        self._last_check = now
         if self._snapshot is not None and self.signature() == self._snapshot.signature:
             return False
         return self.reload()
@@ -84,27 +93,88 @@ class LiveLibrary:
         """Build a new snapshot and swap it in; on errors keep the last good one."""
         with self._lock:
             signature = self.signature()
-            if not force and self._snapshot is not None and signature == self._snapshot.signature:
+            current = self._snapshot
+            if not force and current is not None and signature == current.signature:
                 return False
-            try:
-                library = load_library(self.content_dir, include_drafts=self.include_drafts)
-            except ContentError as exc:
-                self.errors = tuple(p for p in exc.problems if p.is_error)
-                for problem in self.errors:
-                    log.error("content error: %s", problem)
-                if self._snapshot is None:
-                    raise
+            library, problems = check_content(self.content_dir,
+                                              include_drafts=self.include_drafts)
+            if library is not None:
+                self._swap(library, signature, "live")
+                self.errors = ()
+                if self.saved_dir is not None and not self.include_drafts:
+                    last_good.save(self.content_dir, self.saved_dir)
+                return True
+            self.errors = tuple(p for p in problems if p.is_error)
+            for problem in self.errors:
+                log.error("content error: %s", problem)
+            if current is not None and current.origin == "live":
                 log.error("keeping the last good library (%d rumours)",
-                          len(self._snapshot.library.rumours))
+                          len(current.library.rumours))
                 # Remember the broken signature so the same broken state is not re-parsed.
-                self._snapshot = Snapshot(self._snapshot.library, self._snapshot.artefacts,
-                                          signature)
+                self._snapshot = Snapshot(current.library, current.artefacts, signature,
+                                          current.origin)
                 return False
-            artefacts = {name: build(library) for name, build in self.builders.items()}
-            self._snapshot = Snapshot(library, MappingProxyType(artefacts), signature)
-            self.errors = ()
-            for warning in library.warnings:
-                log.warning("content warning: %s", warning)
-            log.info("library loaded: %d rumours, version %s", len(library.rumours),
-                     library.version)
-            return True
+            fallback, origin = self._fallback()
+            if fallback is None:
+                if current is None:
+                    raise RuntimeError("no library can be served: site.yml is broken and no "
+                                       "last good copy exists\n" + "\n".join(map(str, problems)))
+                self._snapshot = Snapshot(current.library, current.artefacts, signature,
+                                          current.origin)
+                return False
+            if current is None or fallback.version != current.library.version:
+                self._swap(fallback, signature, origin)
+            else:
+                self._snapshot = Snapshot(current.library, current.artefacts, signature,
+                                          current.origin)
+            return False
+
+    def _fallback(self) -> tuple[Library | None, str]:
+        """The saved last good library, else every entry of the live content that loads."""
+        if self.saved_dir is not None:
+            saved = last_good.current(self.saved_dir)
+            if saved is not None:
+                library, _ = check_content(saved, include_drafts=self.include_drafts)
+                if library is not None:
+                    log.error("serving the last good copy of the content from %s", saved)
+                    return library, "last-good"
+        library, _ = check_content(self.content_dir, include_drafts=self.include_drafts,
+                                   partial=True)
+        if library is not None:
+            log.error("no last good copy: serving the %d entries that load",
+                      len(library.rumours))
+        return library, "partial"
+
+    def _swap(self, library: Library, signature: tuple, origin: str) -> None:
+        artefacts = {name: build(library) for name, build in self.builders.items()}
+        self._snapshot = Snapshot(library, MappingProxyType(artefacts), signature, origin)
+        for warning in library.warnings:
+            log.debug("content warning: %s", warning)
+        log.info("library loaded (%s): %d rumours, version %s", origin, len(library.rumours),
+                 library.version)
+
+    def watch(self, interval: float) -> None:
+        """Check for edits every `interval` seconds in a background thread, so no request
+        ever waits for a reload. The thread ends with this object."""
+        if self._watcher is not None or interval <= 0:
+            return
+        self._watcher = threading.Thread(target=_watch, args=(weakref.ref(self), interval,
+                                                              self._stop),
+                                         name="rumours-content-watcher", daemon=True)
+        self._watcher.start()
+
+    def stop(self) -> None:
+        """Stop the background watcher (tests, shutdown)."""
+        self._stop.set()
+
+
+def _watch(ref: weakref.ref, interval: float, stop: threading.Event) -> None:
+    while not stop.wait(interval):
+        live = ref()
+        if live is None:
+            return
+        try:
+            live.refresh()
+        except Exception:  # noqa: BLE001 - the watcher must outlive any one failed reload
+            log.exception("reloading the content failed; serving the current library")
+        del live

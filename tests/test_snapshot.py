@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import time
 
+from rumours import create_app
+
 
 def touch_later(path):
     """Make sure the modification time moves even on coarse file systems."""
@@ -49,21 +51,87 @@ def test_drafts_show_only_in_dev_mode(dev_app, client):
     assert "Draft" in page and "Preview mode" in page
 
 
-def test_outside_dev_mode_changes_are_picked_up_after_the_interval(app, content_dir):
-    live = app.extensions["rumours"]
-    live.check_interval = 0.2
+def wait_for(predicate, timeout: float = 20.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.02)
+    return False
+
+
+def test_outside_dev_mode_a_background_watcher_picks_up_changes(content_dir, tmp_path):
+    app = create_app({"TESTING": True, "CONTENT_DIR": content_dir,
+                      "INSTANCE_DIR": tmp_path / "instance", "RELOAD_INTERVAL": 0.1})
     client = app.test_client()
     client.get("/en/")
     path = content_dir / "rumours" / "take-our-jobs.md"
     path.write_text(path.read_text().replace('"They take our jobs"', '"Jobs are taken"'))
     touch_later(path)
-    time.sleep(0.25)
-    assert "Jobs are taken" in client.get("/en/rumours/take-our-jobs").get_data(as_text=True)
+    assert wait_for(lambda: "Jobs are taken" in client.get(
+        "/en/rumours/take-our-jobs").get_data(as_text=True))
+    app.extensions["rumours"].stop()
 
 
-def test_a_request_reads_one_snapshot(app):
+def test_requests_outside_dev_mode_never_reload(app, content_dir, monkeypatch):
     live = app.extensions["rumours"]
-    before = live.snapshot
-    live.reload(force=True)
-    assert live.snapshot is not before
-    assert live.snapshot.library.version == before.library.version
+    calls = []
+    monkeypatch.setattr(live, "reload", lambda force=False: calls.append(force))
+    path = content_dir / "rumours" / "take-our-jobs.md"
+    path.write_text(path.read_text().replace('"They take our jobs"', '"Jobs are taken"'))
+    touch_later(path)
+    client = app.test_client()
+    for url in ("/en/", "/en/rumours/take-our-jobs", "/api/search?q=jobs&lang=en"):
+        assert client.get(url).status_code == 200
+    assert calls == []
+
+
+BROKEN = 'verdict: [unclosed'
+
+
+def break_jobs(content_dir):
+    path = content_dir / "rumours" / "take-our-jobs.md"
+    path.write_text(path.read_text().replace('verdict: "false"', BROKEN))
+    touch_later(path)
+
+
+def test_a_new_process_serves_the_last_good_library_when_the_content_is_broken(
+        content_dir, tmp_path):
+    config = {"TESTING": True, "CONTENT_DIR": content_dir, "INSTANCE_DIR": tmp_path / "i"}
+    create_app(config)  # loads cleanly: the last good copy is saved
+    break_jobs(content_dir)
+    app = create_app(config)  # a restarted worker
+    client = app.test_client()
+    page = client.get("/en/rumours/take-our-jobs")
+    assert page.status_code == 200 and "verdict-false" in page.get_data(as_text=True)
+    health = client.get("/healthz")
+    assert health.status_code == 200
+    assert health.get_json()["status"] == "degraded"
+    assert health.get_json()["serving"] == "last-good"
+    assert any("take-our-jobs.md" in p for p in health.get_json()["problems"])
+    assert "no-store" in health.headers["Cache-Control"]
+
+
+def test_with_no_last_good_copy_every_valid_entry_is_served(content_dir, tmp_path):
+    break_jobs(content_dir)
+    app = create_app({"TESTING": True, "CONTENT_DIR": content_dir,
+                      "INSTANCE_DIR": tmp_path / "fresh"})
+    client = app.test_client()
+    assert client.get("/en/rumours/take-our-jobs").status_code == 404
+    assert client.get("/en/rumours/springfield-pets-geese").status_code == 200
+    assert client.get("/healthz").get_json()["serving"] == "partial"
+
+
+def test_a_broken_draft_never_blocks_the_public_site(content_dir, tmp_path):
+    draft = content_dir / "rumours" / "half-written.md"
+    draft.write_text("---\ndraft: true\nid: half-written\nclaim: [unclosed\n---\n")
+    app = create_app({"TESTING": True, "CONTENT_DIR": content_dir,
+                      "INSTANCE_DIR": tmp_path / "fresh"})
+    health = app.test_client().get("/healthz").get_json()
+    assert health["status"] == "ok" and health["serving"] == "live"
+
+
+def test_healthz_is_ok_and_never_cached(client):
+    response = client.get("/healthz")
+    assert response.get_json()["status"] == "ok"
+    assert response.headers["Cache-Control"] == "no-store"

@@ -20,15 +20,29 @@ def index():
     return response
 
 
+MAX_PROBLEMS_SHOWN = 20
+
+
 @bp.get("/healthz")
 def healthz():
-    """200 when a library (and everything built from it) is loaded."""
-    snapshot = live().snapshot
+    """200 while a library is served; `degraded` (with the problems) when the live content
+    has errors or the search index is unavailable. Never cached by anyone."""
+    holder = live()
+    snapshot = holder.snapshot
+    search_index = snapshot.artefacts.get("search")
+    search_ok = bool(search_index is not None and search_index.available)
+    problems = [str(p) for p in holder.errors[:MAX_PROBLEMS_SHOWN]]
+    if not search_ok:
+        problems.append("search: no search index is available")
     body = {
-        "status": "ok",
+        "status": "degraded" if problems else "ok",
+        "serving": snapshot.origin,
         "version": snapshot.library.version,
         "rumours": len(snapshot.library.rumours),
         "artefacts": sorted(snapshot.artefacts),
-        "content_errors": len(live().errors),
+        "content_errors": len(holder.errors),
+        "problems": problems,
     }
-    return jsonify(body)
+    response = jsonify(body)
+    response.headers["Cache-Control"] = "no-store"
+    return response

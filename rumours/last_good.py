@@ -1,0 +1,64 @@
+"""The last content folder that loaded cleanly, kept on disk so a restart can always serve it."""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+import shutil
+from pathlib import Path
+
+from rumours.library import content_files, content_version
+
+log = logging.getLogger("rumours")
+
+CURRENT = "current"
+VERSION_FILE = ".version"
+
+
+def current(saved_dir: Path) -> Path | None:
+    """The saved copy, or None when nothing has been saved yet."""
+    link = Path(saved_dir) / CURRENT
+    return link.resolve() if (link / VERSION_FILE).is_file() else None
+
+
+def save(content_dir: Path, saved_dir: Path) -> bool:
+    """Copy the content files into a new folder and point `current` at it in one step.
+
+    Several processes may save at once: each writes its own folder and the link swap is
+    atomic. A failure (a full disk) is logged and leaves the previous copy in place.
+    """
+    saved_dir = Path(saved_dir)
+    version = content_version(content_dir)
+    existing = current(saved_dir)
+    if existing is not None and (existing / VERSION_FILE).read_text().strip() == version:
+        return False
+    target = saved_dir / f"copy-{version}-{os.getpid()}-{secrets.token_hex(3)}"
+    try:
+        target.mkdir(parents=True)
+        root = Path(content_dir)
+        extra = [p for p in root.glob("*.yml") if p.is_file() and not p.is_symlink()]
+        for path in dict.fromkeys(content_files(root) + extra):
+            destination = target / path.relative_to(root)
+            destination.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, destination)
+        (target / VERSION_FILE).write_text(version + "\n")
+        link = saved_dir / f".{CURRENT}-{os.getpid()}-{secrets.token_hex(3)}"
+        os.symlink(target.name, link)
+        os.replace(link, saved_dir / CURRENT)
+    except OSError as exc:
+        log.error("could not save the last good content (%s); the previous copy stays", exc)
+        shutil.rmtree(target, ignore_errors=True)
+        return False
+    _remove_old(saved_dir, keep=target.name)
+    return True
+
+
+def _remove_old(saved_dir: Path, keep: str) -> None:
+    """Delete older copies (another process may have just linked a newer one: keep two)."""
+    copies = sorted((p for p in saved_dir.glob("copy-*") if p.name != keep),
+                    key=lambda p: p.stat().st_mtime if p.exists() else 0, reverse=True)
+    linked = current(saved_dir)
+    for old in copies[1:]:
+        if linked is None or old.resolve() != linked:
+            shutil.rmtree(old, ignore_errors=True)
