@@ -51,6 +51,8 @@ def _vocabulary_messages(site_file: Path, root: Path) -> Iterable[tuple[str, str
             if str(label).strip():
                 yield str(label), location, f"{what} (site.yml {key}: {vocab_id})"
     contact = site.get("contact")
+    if isinstance(contact, dict):
+        contact = contact.get("text")
     if isinstance(contact, str) and contact.strip():
         yield contact, location, "The contact line in the footer (site.yml contact)"
 

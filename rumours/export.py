@@ -27,6 +27,7 @@ from flask import Flask, url_for
 from flask_babel import force_locale
 
 from rumours import offline_search
+from rumours.security import export_policy
 from rumours.sitemap import sitemap_pages
 from rumours.templating import verdict_label
 
@@ -313,7 +314,9 @@ class SiteExport:
             f'dir="{direction(lang)}">{html.escape(language_name(lang))}</a></li>'
             for lang in self.site.languages)
         title = html.escape(self.site.name)
+        policy = html.escape(export_policy(self.site.base_url, self.site.search_url))
         return (f'<!doctype html>\n<html lang="{default}">\n<head>\n<meta charset="utf-8">\n'
+                f'<meta http-equiv="Content-Security-Policy" content="{policy}">\n'
                 f'<meta name="viewport" content="width=device-width, initial-scale=1">\n'
                 f'<meta http-equiv="refresh" content="0; url={default}/index.html">\n'
                 f"<title>{title}</title>\n</head>\n<body>\n<main>\n<h1>{title}</h1>\n"
@@ -329,6 +332,7 @@ class SiteExport:
         if staging.exists():
             shutil.rmtree(staging)
         staging.mkdir(parents=True)
+        self.app.config["EXPORTING"] = True  # pages carry their security policy in a <meta>
         try:
             self.app.extensions["rumours"].refresh()
             statics = self.static_files()
@@ -362,6 +366,8 @@ class SiteExport:
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
+        finally:
+            self.app.config["EXPORTING"] = False
         self.report.seconds = time.monotonic() - started
         return self.report
 

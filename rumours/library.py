@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+import stat
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -397,7 +398,11 @@ def read_content_file(path: Path, col: _Collector) -> str | None:
         if path.is_dir():
             col.error(rel, 1, "file", "is a folder, not a file: rename or remove it")
             return None
-        size = path.stat().st_size
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            col.error(rel, 1, "file", "is not a regular file (a pipe or device?): remove it")
+            return None
+        size = info.st_size
         if size > MAX_FILE_BYTES:
             col.error(rel, 1, "file", f"is {size // 1024} KB; a content file may be at most "
                       f"{MAX_FILE_BYTES // 1024} KB")
@@ -1129,6 +1134,8 @@ def _is_skipped_draft(path: Path, include_drafts: bool) -> bool:
     if include_drafts:
         return False
     try:
+        if not path.is_file() or path.stat().st_size > MAX_FILE_BYTES:
+            return False  # the loader reports what is wrong with it
         with path.open(encoding="utf-8", errors="replace") as handle:
             head = handle.read(4096)
     except OSError:

@@ -55,8 +55,12 @@ def cached_page(*arg_names: str) -> Callable:
                 return view(*args, **kwargs)
             cache: PageCache = current_app.extensions["page_cache"]
             version = library().version
-            key = (request.path, g.get("lang"),
-                   tuple(request.args.get(name, "") for name in arg_names))
+            # Every query value the page can show (in its own content or in the language
+            # links) is part of the key, so no request can put its values into a page that
+            # other visitors get.
+            key = (request.path, g.get("lang"), bool(current_app.config.get("EXPORTING")),
+                   tuple(request.args.get(name, "") for name in
+                         dict.fromkeys((*arg_names, *LINKED_ARGS))))
             body = cache.get(version, key)
             if body is None:
                 result = view(*args, **kwargs)
@@ -69,6 +73,9 @@ def cached_page(*arg_names: str) -> Callable:
         return wrapper
 
     return decorate
+
+
+LINKED_ARGS = ("topic", "place", "verdict", "q", "page", "ids")  # kept by the language links
 
 
 def init_app(app) -> None:

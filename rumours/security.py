@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import Flask, Response
 
 CONTENT_SECURITY_POLICY = "; ".join([
@@ -19,6 +21,19 @@ CONTENT_SECURITY_POLICY = "; ".join([
 PERMISSIONS_POLICY = ", ".join(
     f"{feature}=()" for feature in ("camera", "microphone", "geolocation", "payment", "usb")
 )
+
+
+def export_policy(*live_urls: str) -> str:
+    """The policy a static copy carries in a <meta> tag (a file host sends no headers).
+
+    Forms may also post to the live site (search, decks); framing cannot be set from a meta
+    tag, so it is left out here.
+    """
+    origins = sorted({f"{p.scheme}://{p.netloc}" for p in map(urlsplit, live_urls)
+                      if p.scheme in ("http", "https") and p.netloc})
+    return "; ".join([part for part in CONTENT_SECURITY_POLICY.split("; ")
+                      if not part.startswith(("frame-ancestors", "form-action"))]
+                     + [" ".join(["form-action 'self'", *origins])])
 
 
 def add_headers(response: Response, hsts: bool) -> Response:

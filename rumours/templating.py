@@ -7,11 +7,11 @@ import datetime as dt
 from flask import Flask, current_app, g, request, url_for
 from flask_babel import format_date, gettext
 
-from rumours import i18n
+from rumours import i18n, page_cache, security
 from rumours.views.common import library, live
 
 # Query parameters that change what a page shows, kept when switching language.
-LINKED_ARGS = ("topic", "place", "verdict", "q", "page", "ids")
+LINKED_ARGS = page_cache.LINKED_ARGS
 
 
 def verdict_label(verdict: str) -> str:
@@ -25,6 +25,12 @@ def topic_label(topic: str) -> str:
 
 def place_label(place: str) -> str:
     return gettext(library().site.places.get(place, place))
+
+
+def site_text(text: str) -> str:
+    """A site.yml text (contact line, names) in the current language, as plain text: never
+    formatted with `%` and never trusted as HTML (Jinja escapes the str it gets)."""
+    return str(gettext(text)) if text else ""
 
 
 def strength_label(strength: str) -> str:
@@ -86,6 +92,7 @@ def init_app(app: Flask) -> None:
         strength_label=strength_label, long_date=long_date,
     )
     app.jinja_env.globals.update(lang_url=lang_url, has_endpoint=has_endpoint,
-                                 direction=i18n.direction)
+                                 direction=i18n.direction, site_text=site_text,
+                                 export_policy=security.export_policy)
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
