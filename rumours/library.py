@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
+from urllib.parse import urlsplit
 
 import frontmatter
 import yaml
@@ -57,6 +58,7 @@ SITE_FIELDS = {
     "name": "text", "base_url": "url", "default_language": "text", "languages": "list",
     "publisher": "mapping", "contact": "contact", "verdicts": "mapping", "topics": "mapping",
     "places": "mapping", "strengths": "mapping", "search_url": "url",
+    "as_of_max_age_days": "int",
 }
 SITE_REQUIRED = ("name", "base_url", "default_language", "languages", "publisher",
                  "verdicts", "topics", "places", "strengths")
@@ -119,6 +121,7 @@ class Site:
     search_url: str = ""
     contact_email: str = ""
     contact_url: str = ""
+    as_of_max_age_days: int = 1095  # `rumours check` warns about dated facts older than this
 
     def direction(self, lang: str) -> str:
         return "rtl" if lang in RTL_LANGUAGES else "ltr"
@@ -145,6 +148,7 @@ class Fact:
 
     text: str
     source_ids: tuple[str, ...]
+    as_of: dt.date | None = None  # for time-sensitive facts: the date the fact describes
 
 
 @dataclass(frozen=True)
@@ -707,6 +711,7 @@ def load_site(content_dir: Path, col: _Collector) -> Site | None:
         publisher=MappingProxyType({str(k): str(v) for k, v in values["publisher"].items()}),
         contact=contact.get("text", ""), contact_email=contact.get("email", ""),
         contact_url=contact.get("url", ""), search_url=values.get("search_url", ""),
+        as_of_max_age_days=values.get("as_of_max_age_days", 1095),
         **vocabularies,
     )
 
@@ -744,7 +749,8 @@ def _facts(markdown_text: str) -> tuple[Fact, ...]:
         if not item:
             continue
         cited = tuple(dict.fromkeys(markup.FOOTNOTE_REF.findall(item)))
-        facts.append(Fact(markup.plain_text(item), cited))
+        dates = [_as_date(d) for d in markup.AS_OF.findall(item)]
+        facts.append(Fact(markup.plain_text(item), cited, max(filter(None, dates), default=None)))
     return tuple(facts)
 
 
@@ -826,8 +832,55 @@ def _load_sources(parsed: _Parsed, raw: list, site: Site, col: _Collector) -> tu
                           f"duplicate source id {shown(source_id)}")
             seen.add(source_id)
         if len(col.problems) == before:
+            _check_source_hygiene(parsed.path, line, index, values, col)
             sources.append(Source(**values))
     return tuple(sources)
+
+
+DATED_REVIEW_DAYS = 90
+
+
+def _check_dated_facts(parsed: _Parsed, reviewed: dt.date | None, next_review: dt.date | None,
+                       today: dt.date, site: Site, col: _Collector) -> None:
+    """`{as_of=…}` markers: real dates, not in the future, not too old, reviewed often."""
+    dated = []
+    for match in markup.AS_OF.finditer(parsed.body):
+        line = parsed.body_line + parsed.body[:match.start()].count("\n")
+        date = _as_date(match.group(1))
+        if date is None:
+            col.error(parsed.path, line, "body", f"as_of={match.group(1)} is not a real date")
+            continue
+        if date > today:
+            col.error(parsed.path, line, "body", f"as_of={date} is in the future")
+        elif (today - date).days > site.as_of_max_age_days:
+            col.warn(parsed.path, line, "body",
+                     f"as_of={date} is more than {site.as_of_max_age_days} days old: check "
+                     "that the fact still holds and update it (site.yml as_of_max_age_days)")
+        dated.append(date)
+    if dated and reviewed and next_review and (next_review - reviewed).days > DATED_REVIEW_DAYS:
+        latest = reviewed + dt.timedelta(days=DATED_REVIEW_DAYS)
+        col.error(parsed.path, parsed.lines.get("next_review", 2), "next_review",
+                  f"this entry has dated facts (as_of), so it must be reviewed within "
+                  f"{DATED_REVIEW_DAYS} days: set next_review on or before {latest}")
+
+
+def _check_source_hygiene(path: str, line: int, index: int, values: dict,
+                          col: _Collector) -> None:
+    """Warnings a fact-checker would raise: a home page instead of the article, a year-only
+    date for a recent source (each allowed when the source says why)."""
+    url = values.get("url", "")
+    parts = urlsplit(url)
+    if url and parts.path.strip("/") == "" and not parts.query and not values.get(
+            "why_home_page"):
+        col.warn(path, line, f"sources[{index + 1}].url",
+                 "links a home page, not the article: link the article, or say why in "
+                 "'why_home_page'")
+    date = values.get("date", "")
+    if len(date) == 4 and date.isdigit() and int(date) > 2000 and not values.get(
+            "why_year_only"):
+        col.warn(path, line, f"sources[{index + 1}].date",
+                 "gives only the year: give the publication date (YYYY-MM-DD), or say why "
+                 "in 'why_year_only'")
 
 
 def _check_vocabulary(parsed: _Parsed, key: str, values: tuple[str, ...],
@@ -846,7 +899,7 @@ def _rumour_text(parsed: _Parsed, lang: str, claim: str, aliases: tuple[str, ...
     by_id = {s.id: s for s in sources}
     citations = tuple(ref for ref in dict.fromkeys(markup.FOOTNOTE_REF.findall(parsed.body))
                       if ref in by_id)
-    body_html = str(markup.render(parsed.body + _footnotes(by_id[c] for c in citations)))
+    body_html = str(markup.render(parsed.body + _footnotes(by_id[c] for c in citations), lang))
     return RumourText(
         lang=lang, claim=claim, aliases=aliases, summary=summary, citations=citations,
         body_html=FOOTNOTE_BLOCK.sub("", body_html), body_text=markup.plain_text(parsed.body),
@@ -911,6 +964,7 @@ def _load_rumour(path: Path, site: Site, col: _Collector,
     if next_review and next_review < today:
         col.warn(parsed.path, parsed.lines.get("next_review", 2), "next_review",
                  f"the evidence was due for review on {next_review.isoformat()}")
+    _check_dated_facts(parsed, reviewed, next_review, today, site, col)
     lang = site.default_language
     text = _rumour_text(parsed, lang, values.get("claim", ""), aliases.get(lang, ()),
                         values.get("summary", ""), sources, "source", col, True)
@@ -1011,7 +1065,7 @@ def _attach_rumour_translation(path: Path, lang: str, draft: _RumourDraft, site:
 def _document_text(parsed: _Parsed, lang: str, values: dict, status: str) -> DocumentText:
     return DocumentText(
         lang=lang, title=values.get("title", ""), summary=values.get("summary", ""),
-        body_html=str(markup.render(parsed.body)), body_text=markup.plain_text(parsed.body),
+        body_html=str(markup.render(parsed.body, lang)), body_text=markup.plain_text(parsed.body),
         status=status, path=parsed.path,
     )
 
@@ -1144,6 +1198,19 @@ def _is_skipped_draft(path: Path, include_drafts: bool) -> bool:
     return bool(re.search(r"^draft:\s*(true|yes|on)\s*$", front, re.M | re.I))
 
 
+def _check_shared_urls(drafts: Iterable[_RumourDraft], col: _Collector) -> None:
+    """Warn when one URL is cited under two source ids (one source, one id, one metadata)."""
+    ids_by_url: dict[str, dict[str, str]] = {}
+    for draft in drafts:
+        for source in draft.sources:
+            ids_by_url.setdefault(source.url.rstrip("/"), {}).setdefault(source.id, draft.path)
+    for url, ids in sorted(ids_by_url.items()):
+        if len(ids) > 1:
+            names = ", ".join(f"{i} ({p})" for i, p in sorted(ids.items()))
+            col.warn(next(iter(ids.values())), 1, "sources",
+                     f"the same URL {shown(url, 80)} has several source ids: {names}; use one")
+
+
 def _guarded(col: _Collector, path: Path, load: Callable[[], Any]) -> Any:
     """Run one file's loader; anything it raises becomes that file's problem, not a crash."""
     try:
@@ -1189,6 +1256,7 @@ def check_content(content_dir: Path, today: dt.date | None = None,
                       f"{drafts[draft.id].path})")
             continue
         drafts[draft.id] = draft
+    _check_shared_urls(drafts.values(), col)
     all_ids = {p.stem for p in (content_dir / "rumours").glob("*.md") if "." not in p.stem}
     for path, base, lang in translations:
         if base not in drafts:
