@@ -76,8 +76,9 @@ PYEOF
 if [ "$WITH_NGINX" = 1 ]; then
   command -v nginx >/dev/null || { echo "nginx is not installed (apt-get install nginx)"; exit 2; }
   mkdir -p "$WORK/nginx/cache" "$WORK/nginx/logs"
-  sed -e "s#server 127.0.0.1:8000;#server 127.0.0.1:$APP_PORT;#" \
-      -e "s#listen 80;#listen 127.0.0.1:$NGINX_PORT;#" \
+  sed -e "/# BEGIN https redirect/,/# END https redirect/d" -e "/# tls-only/d" \
+      -e "s#server 127.0.0.1:8000;#server 127.0.0.1:$APP_PORT;#" \
+      -e "s#listen 443 ssl http2;#listen 127.0.0.1:$NGINX_PORT;#" \
       -e "s#/var/cache/nginx/rumours#$WORK/nginx/cache#" \
       -e "s#/srv/rumours/static/#$ROOT/static/#g" deploy/nginx.conf >"$WORK/nginx/site.conf"
   NGINX_USER=""; [ "$(id -u)" = 0 ] && NGINX_USER="user root;"

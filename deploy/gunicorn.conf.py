@@ -1,13 +1,15 @@
-"""gunicorn settings for rumours: a few sync workers per core, each with its own snapshot."""
+"""gunicorn settings for rumours: one threaded worker per core, each with its own snapshot."""
 
 import multiprocessing
 import os
 
 bind = os.environ.get("RUMOURS_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("RUMOURS_WORKERS", multiprocessing.cpu_count()))
-# Requests only read an in-memory snapshot, so threads add little; keep workers simple.
-worker_class = "sync"
-threads = 1
+# Threads keep pages flowing while one thread draws a PDF (renders are bounded per process
+# by RUMOURS_RENDER_CONCURRENCY), and the worker's heartbeat never waits for a render, so a
+# long deck cannot make gunicorn kill the worker.
+worker_class = "gthread"
+threads = int(os.environ.get("RUMOURS_THREADS", "4"))
 # Each worker loads the library at start; preloading shares the parsed snapshot copy-on-write.
 preload_app = False
 timeout = 30

@@ -6,7 +6,17 @@ from pathlib import Path
 
 from flask import Flask
 
-from rumours import config, http_caching, i18n, page_cache, search, security, templating
+from rumours import (
+    config,
+    http_caching,
+    i18n,
+    page_cache,
+    prerender,
+    rendering,
+    search,
+    security,
+    templating,
+)
 from rumours.response_cache import ResponseCache
 from rumours.snapshot import LiveLibrary
 
@@ -19,6 +29,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.update(config.default_config())
     if test_config:
         app.config.update(test_config)
+        if app.config.get("TESTING"):
+            # Tests render many cards from one address and must not wait for pre-renders;
+            # the tests of those features switch them on.
+            app.config.setdefault("RATELIMIT_ENABLED", False)
+            app.config["PRERENDER"] = test_config.get("PRERENDER", False)
     for key in ("CONTENT_DIR", "INSTANCE_DIR", "TRANSLATIONS_DIR"):
         app.config[key] = Path(app.config[key]).resolve()
     app.config["INSTANCE_DIR"].mkdir(parents=True, exist_ok=True)
@@ -36,6 +51,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     templating.init_app(app)
     http_caching.init_app(app)
     page_cache.init_app(app)
+    rendering.init_app(app)
 
     from rumours.views import register_blueprints
     from rumours.views.common import LanguageConverter
@@ -44,6 +60,7 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     register_blueprints(app)
     live.reload(force=True)
+    prerender.init_app(app)
     if app.config["DEV"]:
         # The preview picks up an edit on the very next request (one editor, no load).
         @app.url_value_preprocessor

@@ -19,4 +19,11 @@ def default_config() -> dict:
         "SECRET_KEY": os.environ.get("RUMOURS_SECRET_KEY", "rumours-not-secret"),
         "RELOAD_INTERVAL": float(os.environ.get("RUMOURS_RELOAD_INTERVAL", "5")),
         "MAX_DECK_CARDS": int(os.environ.get("RUMOURS_MAX_DECK_CARDS", "60")),
+        # Bounded cost of renders (rumours/rendering.py) and where rate limits are counted.
+        "RENDER_CONCURRENCY": int(os.environ.get("RUMOURS_RENDER_CONCURRENCY", "1")),
+        "RENDER_WAIT": float(os.environ.get("RUMOURS_RENDER_WAIT", "10")),
+        "RENDER_RATE_LIMIT": os.environ.get("RUMOURS_RENDER_RATE_LIMIT", "12 per minute"),
+        "RATELIMIT_STORAGE_URI": os.environ.get("RUMOURS_RATELIMIT_STORAGE", "memory://"),
+        # Decks per topic and place and every share image, drawn after each new library.
+        "PRERENDER": os.environ.get("RUMOURS_PRERENDER", "1") not in ("", "0", "false"),
     }

@@ -7,7 +7,7 @@ import hashlib
 import re
 import stat
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -16,7 +16,8 @@ from urllib.parse import urlsplit
 import frontmatter
 import yaml
 
-from rumours import markup
+from rumours import content_extras, markup, site_identity
+from rumours.content_extras import Correction
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 LANG_PATTERN = re.compile(r"^[a-z]{2,3}$")
@@ -59,6 +60,8 @@ SITE_FIELDS = {
     "publisher": "mapping", "contact": "contact", "verdicts": "mapping", "topics": "mapping",
     "places": "mapping", "strengths": "mapping", "search_url": "url",
     "as_of_max_age_days": "int",
+    "fallbacks": "mapping", "city": "text", "logo": "text", "colours": "mapping", "team": "list",
+    "verdict_definitions": "mapping",
 }
 SITE_REQUIRED = ("name", "base_url", "default_language", "languages", "publisher",
                  "verdicts", "topics", "places", "strengths")
@@ -122,9 +125,23 @@ class Site:
     contact_email: str = ""
     contact_url: str = ""
     as_of_max_age_days: int = 1095  # `rumours check` warns about dated facts older than this
+    # Where a reader of a language is sent when a text is missing: {"ht": ("fr", "en")}.
+    fallbacks: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
+    city: str = ""  # who runs the site ("City of Springfield"); translatable
+    logo: str = ""  # a file in the content folder (SVG or PNG), shown in the header
+    colours: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    team: tuple[Mapping[str, str], ...] = ()  # the editorial team: name, role, optional url
+    verdict_definitions: Mapping[str, str] = field(
+        default_factory=lambda: MappingProxyType({}))
 
     def direction(self, lang: str) -> str:
         return "rtl" if lang in RTL_LANGUAGES else "ltr"
+
+    def chain(self, lang: str) -> tuple[str, ...]:
+        """The languages a reader of `lang` is shown, in order: `lang`, its fallbacks, then
+        the default language."""
+        return tuple(dict.fromkeys((lang, *self.fallbacks.get(lang, ()),
+                                    self.default_language)))
 
 
 @dataclass(frozen=True)
@@ -151,6 +168,16 @@ class Fact:
     as_of: dt.date | None = None  # for time-sensitive facts: the date the fact describes
 
 
+def _in_chain(texts: Mapping[str, Any], lang: str, fallbacks: Mapping[str, tuple[str, ...]],
+              source_lang: str) -> Any:
+    """The text in `lang`, else in the first of its fallback languages that has one, else in
+    the source language."""
+    for code in (lang, *fallbacks.get(lang, ())):
+        if code in texts:
+            return texts[code]
+    return texts[source_lang]
+
+
 @dataclass(frozen=True)
 class RumourText:
     """A rumour's text in one language: the source language or a translation."""
@@ -168,6 +195,9 @@ class RumourText:
     section_titles: Mapping[str, str]
     status: str  # "source", "current" or "outdated"
     path: str
+    review: str = ""  # a translation's `status`: "draft" or "reviewed" ("" for the source)
+    corrections: tuple[str, ...] = ()  # the corrections log's texts, in the rumour's order
+    source_notes: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
 
 
 @dataclass(frozen=True)
@@ -190,10 +220,13 @@ class Rumour:
     # Every phrasing from the source file's `aliases`, per language, even for languages
     # with no translation yet (search matches them and shows the fallback text).
     aliases: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
+    corrections: tuple[Correction, ...] = ()  # oldest first
+    fallbacks: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
 
     def text(self, lang: str) -> RumourText:
-        """The text in `lang` where a translation exists, else in the source language."""
-        return self.texts.get(lang) or self.texts[self.source_lang]
+        """The text in `lang` where a translation exists, else along the language's fallback
+        chain (site.yml `fallbacks`), else in the source language."""
+        return _in_chain(self.texts, lang, self.fallbacks, self.source_lang)
 
     def source(self, source_id: str) -> Source | None:
         return next((s for s in self.sources if s.id == source_id), None)
@@ -218,6 +251,7 @@ class DocumentText:
     body_text: str
     status: str
     path: str
+    review: str = ""  # a translation's `status`: "draft" or "reviewed" ("" for the source)
 
 
 @dataclass(frozen=True)
@@ -231,9 +265,11 @@ class Page:
     source_lang: str
     texts: Mapping[str, DocumentText]
     path: str
+    fallbacks: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
 
     def text(self, lang: str) -> DocumentText:
-        return self.texts.get(lang) or self.texts[self.source_lang]
+        """The text in `lang`, else along its fallback chain, else in the source language."""
+        return _in_chain(self.texts, lang, self.fallbacks, self.source_lang)
 
     @property
     def languages(self) -> tuple[str, ...]:
@@ -253,9 +289,11 @@ class Update:
     source_lang: str
     texts: Mapping[str, DocumentText]
     path: str
+    fallbacks: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
 
     def text(self, lang: str) -> DocumentText:
-        return self.texts.get(lang) or self.texts[self.source_lang]
+        """The text in `lang`, else along its fallback chain, else in the source language."""
+        return _in_chain(self.texts, lang, self.fallbacks, self.source_lang)
 
     @property
     def languages(self) -> tuple[str, ...]:
@@ -701,6 +739,9 @@ def load_site(content_dir: Path, col: _Collector) -> Site | None:
     if publisher_url and not URL_PATTERN.match(publisher_url):
         col.error(rel, lines.get("publisher.url", lines.get("publisher", 1)), "publisher.url",
                   f"must be an absolute http(s) URL, not {shown(publisher_url)}")
+    identity = site_identity.read_identity(
+        values, lines, languages, default, vocabularies["verdicts"], content_dir,
+        lambda line, key, message: col.error(rel, line, key, message))
     if col.errors > before:
         return None
     contact = values.get("contact", {})
@@ -712,7 +753,7 @@ def load_site(content_dir: Path, col: _Collector) -> Site | None:
         contact=contact.get("text", ""), contact_email=contact.get("email", ""),
         contact_url=contact.get("url", ""), search_url=values.get("search_url", ""),
         as_of_max_age_days=values.get("as_of_max_age_days", 1095),
-        **vocabularies,
+        **vocabularies, **identity,
     )
 
 
@@ -838,6 +879,23 @@ def _load_sources(parsed: _Parsed, raw: list, site: Site, col: _Collector) -> tu
 
 
 DATED_REVIEW_DAYS = 90
+# A claim is a sentence people say; a summary goes on a pocket card and a share image.
+MAX_LENGTHS = {"claim": 200, "summary": 700, "aliases": 200}
+
+
+def _check_lengths(parsed: _Parsed, values: dict, col: _Collector) -> None:
+    for key, limit in MAX_LENGTHS.items():
+        value = values.get(key)
+        texts = value if isinstance(value, list) else [value]
+        if isinstance(value, dict):
+            texts = [t for group in value.values() for t in (group if isinstance(group, list)
+                                                             else [group])]
+        for text in texts:
+            if isinstance(text, str) and len(text) > limit:
+                col.error(parsed.path, parsed.lines.get(key, 2), key,
+                          f"is {len(text)} characters; keep it under {limit} (it must fit on a "
+                          "pocket card and a share image)")
+                break
 
 
 def _check_dated_facts(parsed: _Parsed, reviewed: dt.date | None, next_review: dt.date | None,
@@ -965,17 +1023,23 @@ def _load_rumour(path: Path, site: Site, col: _Collector,
         col.warn(parsed.path, parsed.lines.get("next_review", 2), "next_review",
                  f"the evidence was due for review on {next_review.isoformat()}")
     _check_dated_facts(parsed, reviewed, next_review, today, site, col)
+    _check_lengths(parsed, values, col)
     lang = site.default_language
     text = _rumour_text(parsed, lang, values.get("claim", ""), aliases.get(lang, ()),
                         values.get("summary", ""), sources, "source", col, True)
+    corrections = content_extras.source_corrections(
+        parsed.path, parsed.item_lines.get("corrections", [parsed.lines.get("corrections", 2)]),
+        values.get("corrections", []), published, today, col.error)
     if col.errors > before:
         return None
+    text = replace(text, corrections=tuple(c.text for c in corrections))
     return _RumourDraft(
         id=rumour_id, verdict=verdict, topics=topics, places=places, sources=sources,
         published=published, reviewed=reviewed, next_review=next_review,
         draft=values.get("draft", False),
         fingerprint=_fingerprint(values["claim"], values["summary"], parsed.body),
         source_lang=lang, texts={lang: text}, path=parsed.path, aliases=aliases,
+        corrections=corrections,
     )
 
 
@@ -997,8 +1061,10 @@ class _RumourDraft:
     texts: dict[str, RumourText]
     path: str
     aliases: dict[str, tuple[str, ...]]
+    corrections: tuple[Correction, ...] = ()
 
-    def freeze(self, languages: tuple[str, ...]) -> Rumour:
+    def freeze(self, languages: tuple[str, ...],
+               fallbacks: Mapping[str, tuple[str, ...]] | None = None) -> Rumour:
         ordered = {lang: self.texts[lang] for lang in languages if lang in self.texts}
         return Rumour(
             id=self.id, verdict=self.verdict, topics=self.topics, places=self.places,
@@ -1007,6 +1073,8 @@ class _RumourDraft:
             source_lang=self.source_lang, texts=MappingProxyType(ordered), path=self.path,
             aliases=MappingProxyType({lang: tuple(self.aliases[lang]) for lang in languages
                                       if self.aliases.get(lang)}),
+            corrections=self.corrections,
+            fallbacks=fallbacks if fallbacks is not None else MappingProxyType({}),
         )
 
 
@@ -1054,19 +1122,32 @@ def _attach_rumour_translation(path: Path, lang: str, draft: _RumourDraft, site:
     aliases = _text_list(parsed.path, parsed.lines.get("aliases", 2), "aliases",
                          values.get("aliases", []), col)
     aliases = tuple(dict.fromkeys(aliases + draft.aliases.get(lang, ())))
+    _check_lengths(parsed, values, col)
     _check_citations(parsed, draft.sources, col, require_all=False)
     status = _translation_status(parsed, values, draft.fingerprint, col, draft.path)
     text = _rumour_text(parsed, lang, values.get("claim", ""), aliases,
                         values.get("summary", ""), draft.sources, status, col, True)
+    text = replace(
+        text,
+        review=content_extras.review_status(parsed.path, parsed.lines.get("status", 2),
+                                            values.get("status"), col.error),
+        corrections=content_extras.translated_corrections(
+            parsed.path, parsed.lines.get("corrections", 2), values.get("corrections", []),
+            draft.corrections, draft.path, col.error, col.warn),
+        source_notes=content_extras.source_notes(
+            parsed.path, parsed.lines.get("source_notes", 2), values.get("source_notes", {}),
+            (s.id for s in draft.sources), col.error),
+    )
     if col.errors == before:
         draft.texts[lang] = text
 
 
-def _document_text(parsed: _Parsed, lang: str, values: dict, status: str) -> DocumentText:
+def _document_text(parsed: _Parsed, lang: str, values: dict, status: str,
+                   review: str = "") -> DocumentText:
     return DocumentText(
         lang=lang, title=values.get("title", ""), summary=values.get("summary", ""),
         body_html=str(markup.render(parsed.body, lang)), body_text=markup.plain_text(parsed.body),
-        status=status, path=parsed.path,
+        status=status, path=parsed.path, review=review,
     )
 
 
@@ -1126,8 +1207,10 @@ def _load_documents(folder: Path, kind: str, site: Site, col: _Collector,
         fingerprint = _fingerprint(source_values.get("title", ""),
                                    source_values.get("summary", ""), source_parsed.body)
         status = _translation_status(parsed, values, fingerprint, col, source_parsed.path)
+        review = content_extras.review_status(parsed.path, parsed.lines.get("status", 2),
+                                              values.get("status"), col.error)
         if col.errors == before:
-            texts[base][lang] = _document_text(parsed, lang, values, status)
+            texts[base][lang] = _document_text(parsed, lang, values, status, review)
     documents = []
     lang = site.default_language
     for slug, (parsed, values) in sources.items():
@@ -1142,11 +1225,13 @@ def _load_documents(folder: Path, kind: str, site: Site, col: _Collector,
                 updated=values.get("updated", values["date"]),
                 rumours=tuple(values.get("rumours", [])), draft=values.get("draft", False),
                 fingerprint=fingerprint, source_lang=lang, texts=ordered, path=parsed.path,
+                fallbacks=site.fallbacks,
             ))
         else:
             documents.append(Page(
                 slug=slug, order=values.get("order", 100), draft=values.get("draft", False),
                 fingerprint=fingerprint, source_lang=lang, texts=ordered, path=parsed.path,
+                fallbacks=site.fallbacks,
             ))
     return documents
 
@@ -1156,6 +1241,9 @@ def content_files(content_dir: Path) -> list[Path]:
     the content folder, are left out here and reported by the loader)."""
     root = Path(content_dir).resolve()
     files = [content_dir / "site.yml"]
+    # Images beside site.yml (the city's logo) travel with the content (last good copies).
+    files.extend(sorted(p for p in content_dir.glob("*")
+                        if p.suffix.lower() in site_identity.LOGO_SUFFIXES))
     for folder in ("rumours", "pages", "updates"):
         files.extend(sorted((content_dir / folder).glob("*.md")))
     kept = []
@@ -1274,7 +1362,7 @@ def check_content(content_dir: Path, today: dt.date | None = None,
         include_drafts)) or []
     if col.errors and not partial:
         return None, col.problems
-    rumours = sorted((d.freeze(site.languages) for d in drafts.values()),
+    rumours = sorted((d.freeze(site.languages, site.fallbacks) for d in drafts.values()),
                      key=lambda r: (-r.reviewed.toordinal(), r.id))
     keep = (lambda item: True) if include_drafts else (lambda item: not item.draft)
     library = Library(

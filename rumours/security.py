@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Flask, Response
+from flask import Flask, Response, has_request_context, request
 
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'self'",
@@ -47,6 +47,13 @@ def add_headers(response: Response, hsts: bool) -> Response:
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     if hsts:
         headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+    location = headers.get("Location", "")
+    if location.startswith(("http://", "https://")) and has_request_context():
+        # Werkzeug's own redirects (a missing trailing slash) name the request's Host header;
+        # a relative Location cannot be pointed at another site by a forged Host.
+        parts = urlsplit(location)
+        if f"{parts.scheme}://{parts.netloc}/" == request.host_url:
+            headers["Location"] = parts.path + (f"?{parts.query}" if parts.query else "")
     return response
 
 

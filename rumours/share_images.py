@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import logging
 import os
 import threading
 from dataclasses import asdict, dataclass
@@ -19,6 +20,8 @@ from pathlib import Path
 
 import PIL
 from PIL import Image, ImageDraw, ImageFont, features
+
+log = logging.getLogger("rumours")
 
 RENDERER_VERSION = "1"
 WIDTH, HEIGHT = 1200, 630
@@ -260,16 +263,27 @@ class ShareImageCache:
     def path(self, card: ShareCard) -> Path:
         return self.folder / f"{card.key()}.png"
 
-    def get(self, card: ShareCard) -> bytes:
-        """The PNG for `card`, drawn on first use."""
-        path = self.path(card)
+    def cached(self, card: ShareCard) -> bytes | None:
+        """The PNG for `card` if it was drawn before, else None."""
         try:
-            return path.read_bytes()
-        except FileNotFoundError:
-            pass
+            return self.path(card).read_bytes()
+        except OSError:
+            return None
+
+    def get(self, card: ShareCard) -> bytes:
+        """The PNG for `card`, drawn on first use. A full or read-only disk only loses the
+        copy on disk: the image is still drawn and served."""
+        data = self.cached(card)
+        if data is not None:
+            return data
         data = render(card, self.folder)
-        path.parent.mkdir(parents=True, exist_ok=True)
+        path = self.path(card)
         tmp = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp.write_bytes(data)
+            os.replace(tmp, path)
+        except OSError as exc:
+            log.warning("could not keep a share image on disk: %s", exc)
+            tmp.unlink(missing_ok=True)
         return data

@@ -44,11 +44,16 @@ class LiveLibrary:
         self.check_interval = check_interval
         self.saved_dir = Path(instance_dir) / "last-good" if instance_dir else None
         self.builders: dict[str, Builder] = {}
+        self.listeners: list[Callable[[Library], None]] = []
         self.errors: tuple[Problem, ...] = ()
         self._lock = threading.Lock()
         self._snapshot: Snapshot | None = None
         self._watcher: threading.Thread | None = None
         self._stop = threading.Event()
+
+    def add_listener(self, listener: Callable[[Library], None]) -> None:
+        """Call `listener(library)` after each new library is live (it must return quickly)."""
+        self.listeners.append(listener)
 
     def add_builder(self, name: str, builder: Builder) -> None:
         """Register something built from every new library (built before the swap)."""
@@ -152,6 +157,11 @@ class LiveLibrary:
             log.debug("content warning: %s", warning)
         log.info("library loaded (%s): %d rumours, version %s", origin, len(library.rumours),
                  library.version)
+        for listener in self.listeners:
+            try:
+                listener(library)
+            except Exception:  # noqa: BLE001 - a listener never stops a reload
+                log.exception("a new-library listener failed")
 
     def watch(self, interval: float) -> None:
         """Check for edits every `interval` seconds in a background thread, so no request

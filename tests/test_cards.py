@@ -599,16 +599,26 @@ DECK_IDS = ["take-our-jobs", "springfield-pets-geese", "filler-1", "filler-2", "
             "filler-4"]
 
 
-def test_deck_sheets_are_a4_with_an_index_and_backs_behind_fronts(pdfs, tmp_path):
-    pdf = save(tmp_path, pdfs("/en/cards.pdf?ids=" + ",".join(DECK_IDS)))
+def library_order(app, ids: list[str]) -> list[str]:
+    """Decks put their cards in library order, however the ids were listed."""
+    position = {r.id: n for n, r in enumerate(app.extensions["rumours"].library.rumours)}
+    return sorted(ids, key=position.__getitem__)
+
+
+def test_deck_sheets_are_a4_with_an_index_and_backs_behind_fronts(pdfs, tmp_path, app):
+    pdf = save(tmp_path, pdfs("/en/cards.pdf?ids=" + ",".join(reversed(DECK_IDS))))
+    deck_ids = library_order(cards_app, DECK_IDS)
     reader = PdfReader(pdf)
     assert len(reader.pages) == 2 + 2 * 2  # index, instructions, two sheets on both sides
     assert all(page_size(reader, i) == pytest.approx(A4, abs=0.1) for i in range(6))
     index = pdftotext(pdf, 1)
     assert "Deck of 6 cards" in flat(index)
-    for number, claim in enumerate(["They take our jobs", "They're eating the pets",
-                                    "Filler rumour number 1"], 1):
-        assert re.search(rf"^{number} .*{re.escape(claim)}", index, re.M), index
+    titles = {"take-our-jobs": "They take our jobs",
+              "springfield-pets-geese": "They're eating the pets",
+              "filler-1": "Filler rumour number 1"}
+    for number, rumour_id in enumerate(deck_ids, 1):
+        if rumour_id in titles:
+            assert re.search(rf"^{number} .*{re.escape(titles[rumour_id])}", index, re.M), index
     assert "sheet 1, top left" in flat(index) and "sheet 2, top right" in flat(index)
     assert "double-sided" in flat(pdftotext(pdf, 2))
 
@@ -625,7 +635,7 @@ def test_deck_sheets_are_a4_with_an_index_and_backs_behind_fronts(pdfs, tmp_path
               "filler-3": "number 3 about", "filler-4": "number 4 about"}
     front_order = ["top left", "top right", "bottom left", "bottom right"]
     back_order = ["top right", "top left", "bottom right", "bottom left"]  # long-edge flip
-    for position, rumour_id in enumerate(DECK_IDS[:4]):
+    for position, rumour_id in enumerate(deck_ids[:4]):
         assert claims[rumour_id] in quadrant(3, front_order[position])
         assert f"/en/rumours/{rumour_id}" in squashed(quadrant(4, back_order[position]))
     assert claims["filler-3"] in quadrant(5, "top left")
@@ -634,7 +644,7 @@ def test_deck_sheets_are_a4_with_an_index_and_backs_behind_fronts(pdfs, tmp_path
     assert "/en/rumours/filler-4" in squashed(quadrant(6, "top left"))
     assert quadrant(5, "bottom left").strip() == quadrant(6, "bottom right").strip() == ""
     codes = qr_codes(render_png(pdf, 4, 150, tmp_path / "p4.png"))
-    assert sorted(codes) == sorted(f"https://{BASE}/en/rumours/{i}" for i in DECK_IDS[:4])
+    assert sorted(codes) == sorted(f"https://{BASE}/en/rumours/{i}" for i in deck_ids[:4])
     artefact(pdf, 1, "deck-index", dpi=80)
     artefact(pdf, 3, "deck-sheet1-front", dpi=80)
     artefact(pdf, 4, "deck-sheet1-back", dpi=80)

@@ -17,6 +17,7 @@ from flask import (
 )
 from flask_babel import gettext
 
+from rumours import rendering
 from rumours.cards import CardMaker
 from rumours.library import ID_PATTERN, Library, Rumour
 from rumours.views.common import lang_blueprint, library, require_choice
@@ -76,8 +77,11 @@ def card_pdf(rumour_id: str):
         abort(404)
     maker = card_maker()
     lang = g.lang
-    return pdf_response(lambda: maker.card_pdf(lib, rumour, lang),
-                        f"card-{rumour.id}-{lang}.pdf", maker.key(lib, "card", lang, [rumour.id]))
+    key = maker.key(lib, "card", lang, [rumour.id])
+    return pdf_response(
+        lambda: rendering.guarded("card", lambda: maker.cache.get(key),
+                                  lambda: maker.card_pdf(lib, rumour, lang)),
+        f"card-{rumour.id}-{lang}.pdf", key)
 
 
 def requested_ids() -> list[str]:
@@ -167,7 +171,14 @@ def deck_pdf():
     else:
         return render_builder(gettext("Pick at least one card, a topic or a place."), (), 400)
     maker = card_maker()
-    key_ids = [r.id for r in rumours]
-    filename = f"cards-{g.lang}-{len(rumours)}.pdf"
-    return pdf_response(lambda: maker.deck_pdf(lib, rumours, g.lang), filename,
-                        maker.key(lib, "deck", g.lang, key_ids), download=True)
+    # One deck per set of cards, whatever the order or repeats it was asked with: cards come
+    # in library order, so a reordered list is the same (cached) deck, never a new render.
+    position = {r.id: n for n, r in enumerate(lib.rumours)}
+    rumours = sorted({r.id: r for r in rumours}.values(), key=lambda r: position[r.id])
+    key = maker.key(lib, "deck", g.lang, [r.id for r in rumours])
+    lang = g.lang
+    filename = f"cards-{lang}-{len(rumours)}.pdf"
+    return pdf_response(
+        lambda: rendering.guarded("deck", lambda: maker.cache.get(key),
+                                  lambda: maker.deck_pdf(lib, rumours, lang)),
+        filename, key, download=True)

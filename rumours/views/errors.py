@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, jsonify, make_response, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 log = logging.getLogger("rumours")
@@ -12,8 +12,14 @@ log = logging.getLogger("rumours")
 
 def _render(error: HTTPException):
     if request.path.startswith("/api/"):
-        return jsonify({"error": error.description or error.name}), error.code
-    return render_template("error.html", error=error), error.code
+        response = jsonify({"error": error.description or error.name})
+    else:
+        response = make_response(render_template("error.html", error=error))
+    response.status_code = error.code
+    retry_after = getattr(error, "retry_after", None)  # 429 and 503 say when to come back
+    if retry_after:
+        response.headers["Retry-After"] = str(retry_after)
+    return response
 
 
 def init_app(app: Flask) -> None:

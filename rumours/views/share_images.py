@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 from flask import Response, abort, current_app, g, request
 from flask_babel import gettext
 
-from rumours import i18n
+from rumours import i18n, rendering
 from rumours.library import Rumour
 from rumours.share_images import ShareCard, ShareImageCache
 from rumours.templating import verdict_label
@@ -50,7 +50,10 @@ def image(rumour_id: str):
     if request.if_none_match.contains(etag):
         response = Response(status=304)
     else:
-        response = Response(image_cache().get(card), mimetype="image/png")
+        cache = image_cache()
+        data = rendering.guarded("share", lambda: cache.cached(card),
+                                 lambda: cache.get(card))
+        response = Response(data, mimetype="image/png")
     response.set_etag(etag)
     response.headers["Cache-Control"] = SHARE_CACHE_CONTROL
     return response
