@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 
 from flask import Flask
@@ -20,7 +21,25 @@ from rumours import (
 from rumours.response_cache import ResponseCache
 from rumours.snapshot import LiveLibrary
 
+log = logging.getLogger("rumours")
+
 STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
+
+
+def heal_index(live: LiveLibrary, library, index_root: Path) -> None:
+    """Rebuild the search index when it does not match the served library (a build that
+    failed on a full disk is retried here until it succeeds)."""
+    if search.current_stamp(index_root) == search.index_stamp(library):
+        return
+    try:
+        search.ensure_index(library, index_root)
+    except OSError as exc:
+        log.error("the search index could not be rebuilt (%s); retrying", exc)
+        return
+    try:
+        live.artefact("search").refresh()
+    except search.IndexUnavailable:
+        log.error("the rebuilt search index does not open; retrying")
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -44,7 +63,9 @@ def create_app(test_config: dict | None = None) -> Flask:
                        instance_dir=app.config["INSTANCE_DIR"])
     app.extensions["rumours"] = live
     # The search index is built (when missing or stale) and opened with every new snapshot.
-    live.add_builder("search", search.index_builder(app.config["INSTANCE_DIR"] / "index"))
+    index_root = app.config["INSTANCE_DIR"] / "index"
+    live.add_builder("search", search.index_builder(index_root))
+    live.add_maintainer(lambda library: heal_index(live, library, index_root))
 
     i18n.init_app(app)
     security.init_app(app)

@@ -45,6 +45,7 @@ class LiveLibrary:
         self.saved_dir = Path(instance_dir) / "last-good" if instance_dir else None
         self.builders: dict[str, Builder] = {}
         self.listeners: list[Callable[[Library], None]] = []
+        self.maintainers: list[Callable[[Library], None]] = []
         self.errors: tuple[Problem, ...] = ()
         self._lock = threading.Lock()
         self._snapshot: Snapshot | None = None
@@ -54,6 +55,11 @@ class LiveLibrary:
     def add_listener(self, listener: Callable[[Library], None]) -> None:
         """Call `listener(library)` after each new library is live (it must return quickly)."""
         self.listeners.append(listener)
+
+    def add_maintainer(self, maintainer: Callable[[Library], None]) -> None:
+        """Call `maintainer(library)` on every watcher tick (e.g. rebuild a stale index once
+        the disk has room again)."""
+        self.maintainers.append(maintainer)
 
     def add_builder(self, name: str, builder: Builder) -> None:
         """Register something built from every new library (built before the swap)."""
@@ -185,6 +191,8 @@ def _watch(ref: weakref.ref, interval: float, stop: threading.Event) -> None:
             return
         try:
             live.refresh()
+            for maintain in live.maintainers:
+                maintain(live.library)
         except Exception:  # noqa: BLE001 - the watcher must outlive any one failed reload
             log.exception("reloading the content failed; serving the current library")
         del live

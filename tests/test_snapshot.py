@@ -135,3 +135,35 @@ def test_healthz_is_ok_and_never_cached(client):
     response = client.get("/healthz")
     assert response.get_json()["status"] == "ok"
     assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_an_index_build_that_failed_on_a_full_disk_is_retried(content_dir, tmp_path,
+                                                              monkeypatch):
+    import errno
+
+    from rumours import heal_index, search
+
+    app = create_app({"TESTING": True, "CONTENT_DIR": content_dir,
+                      "INSTANCE_DIR": tmp_path / "instance"})
+    live = app.extensions["rumours"]
+    client = app.test_client()
+
+    def full_disk(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(search, "build_index", full_disk)
+    path = content_dir / "rumours" / "take-our-jobs.md"
+    path.write_text(path.read_text().replace('"They take our jobs"', '"Jobsfull disk"'))
+    touch_later(path)
+    live.refresh()
+    page = client.get("/en/rumours/take-our-jobs")
+    assert page.status_code == 200 and "Jobsfull disk" in page.get_data(as_text=True)
+    health = client.get("/healthz").get_json()
+    assert health["status"] == "degraded"
+    assert any("older than the library" in p for p in health["problems"])
+    heal_index(live, live.library, tmp_path / "instance" / "index")  # still full: no crash
+    monkeypatch.undo()  # space freed
+    heal_index(live, live.library, tmp_path / "instance" / "index")
+    assert client.get("/healthz").get_json()["status"] == "ok"
+    found = client.get("/api/search?q=jobsfull&lang=en").get_json()
+    assert found["results"] and found["results"][0]["id"] == "take-our-jobs"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, redirect, url_for
 
-from rumours import i18n
+from rumours import i18n, search
 from rumours.views.common import library, live
 
 bp = Blueprint("root", __name__)
@@ -34,6 +34,8 @@ def healthz():
     problems = [str(p) for p in holder.errors[:MAX_PROBLEMS_SHOWN]]
     if not search_ok:
         problems.append("search: no search index is available")
+    elif search.current_stamp(search_index.root) != search.index_stamp(snapshot.library):
+        problems.append("search: the index is older than the library (being rebuilt)")
     body = {
         "status": "degraded" if problems else "ok",
         "serving": snapshot.origin,

@@ -1,0 +1,147 @@
+"""Never down: gunicorn under load while the content breaks, workers die and the master restarts."""
+
+from __future__ import annotations
+
+import http.client
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from content_fixtures import make_content
+
+ROOT = Path(__file__).resolve().parent.parent
+GUNICORN = Path(sys.executable).parent / "gunicorn"
+PATHS = ["/en/rumours/take-our-jobs", "/en/", "/es/rumours/", "/api/search?q=jobs&lang=en",
+         "/en/rumours/springfield-pets-geese", "/healthz"]
+GOOD_MARKERS = (b"They take our jobs", b"Jobs taken, version two")
+
+pytestmark = [pytest.mark.slow,
+              pytest.mark.skipif(not GUNICORN.exists(), reason="gunicorn is not installed")]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def fetch(port: int, path: str) -> tuple[int, bytes]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()
+
+
+def workers(master: int) -> list[int]:
+    out = subprocess.run(["pgrep", "-P", str(master)], capture_output=True, text=True).stdout
+    return [int(pid) for pid in out.split()]
+
+
+def wait_for(predicate, timeout: float = 60.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def bump(path: Path, text: str) -> None:
+    path.write_text(text, encoding="utf-8")
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+
+
+def test_zero_failed_requests_through_breakage_kills_and_restarts(tmp_path):
+    if shutil.which("pgrep") is None:
+        pytest.skip("pgrep is not installed (procps)")
+    content = make_content(tmp_path)
+    port = free_port()
+    env = {**os.environ, "RUMOURS_CONTENT": str(content),
+           "RUMOURS_INSTANCE": str(tmp_path / "instance"), "RUMOURS_BIND": f"127.0.0.1:{port}",
+           "RUMOURS_WORKERS": "2", "RUMOURS_RELOAD_INTERVAL": "0.2", "RUMOURS_PRERENDER": "0",
+           "RUMOURS_LOG_LEVEL": "warning"}
+    log = (tmp_path / "gunicorn.log").open("wb")
+    master = subprocess.Popen([str(GUNICORN), "-c", str(ROOT / "deploy/gunicorn.conf.py")],
+                              cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    failures: list = []
+    retried = {"count": 0}
+    served = {"count": 0}
+    stop = threading.Event()
+
+    def load(offset: int) -> None:
+        index = offset
+        while not stop.is_set():
+            path = PATHS[index % len(PATHS)]
+            index += 1
+            for attempt in range(2):  # one retry of an idempotent GET, as nginx would
+                try:
+                    status, body = fetch(port, path)
+                    break
+                except OSError as exc:
+                    if attempt:
+                        failures.append((path, repr(exc)))
+                        status = None
+                    else:
+                        retried["count"] += 1
+            if status is None:
+                continue
+            served["count"] += 1
+            if status != 200:
+                failures.append((path, status))
+            elif path == "/en/rumours/take-our-jobs" and not any(m in body for m in GOOD_MARKERS):
+                failures.append((path, "neither the last good nor the new good library"))
+
+    try:
+        assert wait_for(lambda: _up(port)), (tmp_path / "gunicorn.log").read_text()[-2000:]
+        threads = [threading.Thread(target=load, args=(n,)) for n in range(4)]
+        for thread in threads:
+            thread.start()
+        source = content / "rumours" / "take-our-jobs.md"
+        original = source.read_text(encoding="utf-8")
+        bump(source, original.replace('verdict: "false"', "verdict: [unclosed"))
+        assert wait_for(lambda: b"degraded" in fetch(port, "/healthz")[1])
+        for _ in range(5):  # every new worker boots on broken content
+            before = workers(master.pid)
+            os.kill(before[0], signal.SIGKILL)
+            assert wait_for(lambda b=before: len(set(workers(master.pid)) - set(b)) >= 1)
+            time.sleep(1.0)
+        bump(source, original.replace('"They take our jobs"', '"Jobs taken, version two"'))
+        assert wait_for(lambda: b"version two" in fetch(port, "/en/rumours/take-our-jobs")[1])
+        site = content / "site.yml"
+        site_text = site.read_text(encoding="utf-8")
+        bump(site, site_text.replace("languages:", "languages: [unclosed\nlanguages:"))
+        assert wait_for(lambda: b"degraded" in fetch(port, "/healthz")[1])
+        master.send_signal(signal.SIGHUP)  # the master restarts every worker
+        time.sleep(5.0)
+        bump(site, site_text)
+        assert wait_for(lambda: b'"status":"ok"' in fetch(port, "/healthz")[1].replace(b" ", b""))
+        time.sleep(1.0)
+    finally:
+        stop.set()
+        for thread in threading.enumerate():
+            if thread is not threading.current_thread() and thread.name.startswith("Thread-"):
+                thread.join(30)
+        master.send_signal(signal.SIGTERM)
+        master.wait(30)
+        log.close()
+    assert failures == [], failures[:10]
+    assert served["count"] > 200
+    assert retried["count"] <= 10, "killed workers dropped more than their in-flight requests"
+
+
+def _up(port: int) -> bool:
+    try:
+        return fetch(port, "/healthz")[0] == 200
+    except OSError:
+        return False
