@@ -8,7 +8,7 @@ import secrets
 import shutil
 from pathlib import Path
 
-from rumours.library import content_files, content_version
+from rumours.library import MAX_FILE_BYTES, content_files, content_version
 
 log = logging.getLogger("rumours")
 
@@ -22,14 +22,16 @@ def current(saved_dir: Path) -> Path | None:
     return link.resolve() if (link / VERSION_FILE).is_file() else None
 
 
-def save(content_dir: Path, saved_dir: Path) -> bool:
+def save(content_dir: Path, saved_dir: Path, version: str) -> bool:
     """Copy the content files into a new folder and point `current` at it in one step.
 
-    Several processes may save at once: each writes its own folder and the link swap is
-    atomic. A failure (a full disk) is logged and leaves the previous copy in place.
+    `version` is the version of the library that loaded cleanly: a copy whose files differ
+    from it (an edit landed between the load and the copy) is thrown away, so the saved
+    copy is always one that loaded. Several processes may save at once: each writes its own
+    folder and the link swap is atomic. A failure (a full disk) is logged and leaves the
+    previous copy in place.
     """
     saved_dir = Path(saved_dir)
-    version = content_version(content_dir)
     existing = current(saved_dir)
     if existing is not None and (existing / VERSION_FILE).read_text().strip() == version:
         return False
@@ -37,11 +39,16 @@ def save(content_dir: Path, saved_dir: Path) -> bool:
     try:
         target.mkdir(parents=True)
         root = Path(content_dir)
-        extra = [p for p in root.glob("*.yml") if p.is_file() and not p.is_symlink()]
+        # site.yml, synonyms.yml, the logo…: every plain file beside the content folders
+        extra = [p for p in root.iterdir() if p.is_file() and not p.is_symlink()
+                 and p.stat().st_size <= MAX_FILE_BYTES]
         for path in dict.fromkeys(content_files(root) + extra):
             destination = target / path.relative_to(root)
             destination.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(path, destination)
+        if content_version(target) != version:
+            shutil.rmtree(target, ignore_errors=True)
+            return False  # the content changed while it was copied; the next load saves
         (target / VERSION_FILE).write_text(version + "\n")
         link = saved_dir / f".{CURRENT}-{os.getpid()}-{secrets.token_hex(3)}"
         os.symlink(target.name, link)

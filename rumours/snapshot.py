@@ -113,7 +113,7 @@ class LiveLibrary:
                 self._swap(library, signature, "live")
                 self.errors = ()
                 if self.saved_dir is not None and not self.include_drafts:
-                    last_good.save(self.content_dir, self.saved_dir)
+                    last_good.save(self.content_dir, self.saved_dir, library.version)
                 return True
             self.errors = tuple(p for p in problems if p.is_error)
             for problem in self.errors:

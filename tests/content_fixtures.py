@@ -193,6 +193,8 @@ def make_content(root: Path) -> Path:
     content = root / "content"
     (content / "rumours").mkdir(parents=True)
     shutil.copy(BUNDLED_CONTENT / "site.yml", content / "site.yml")
+    for asset in BUNDLED_CONTENT.glob("*.svg"):  # the logo site.yml names
+        shutil.copy(asset, content / asset.name)
     write(content / "rumours" / "take-our-jobs.md", JOBS)
     write(content / "rumours" / "springfield-pets-geese.md", PETS)
     write(content / "rumours" / "secret-draft.md", DRAFT)

@@ -57,16 +57,15 @@ def test_a_busy_printer_answers_503_quickly_instead_of_queueing(limited_app):
 def test_decks_and_share_images_are_drawn_ahead_after_a_new_library(content_dir, tmp_path):
     app = create_app({"TESTING": True, "CONTENT_DIR": content_dir,
                       "INSTANCE_DIR": tmp_path / "instance", "PRERENDER": True})
-    done = threading.Event()
     thread = next(t for t in threading.enumerate() if t.name == "rumours-prerender")
     thread.join(300)
-    done.set()
     assert not thread.is_alive()
     share_images = list((tmp_path / "instance" / "share-images").glob("*.png"))
     library = app.extensions["rumours"].library
     assert len(share_images) == len(library.rumours) * len(library.site.languages)
     maker = app.extensions["cards"]
-    lib = library
-    deck = sorted(lib.filter(topic="work"), key=lambda r: [x.id for x in lib.rumours].index(r.id))
-    key = maker.key(lib, "deck", "en", [r.id for r in deck])
-    assert maker.cache.get(key) is not None
+    order = [r.id for r in library.rumours]
+    deck = sorted(library.filter(topic="work"), key=lambda r: order.index(r.id))
+    with app.app_context():
+        key = maker.key(library, "deck", "en", [r.id for r in deck])
+    assert maker.cache.get(key) is not None, "the work deck was not drawn ahead"
