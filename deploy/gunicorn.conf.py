@@ -9,7 +9,7 @@ workers = int(os.environ.get("RUMOURS_WORKERS", multiprocessing.cpu_count()))
 # by RUMOURS_RENDER_CONCURRENCY), and the worker's heartbeat never waits for a render, so a
 # long deck cannot make gunicorn kill the worker.
 worker_class = "gthread"
-threads = int(os.environ.get("RUMOURS_THREADS", "4"))
+threads = int(os.environ.get("RUMOURS_THREADS", "8"))
 # Each worker loads the library at start; preloading shares the parsed snapshot copy-on-write.
 preload_app = False
 timeout = 30

@@ -25,7 +25,7 @@ T = TypeVar("T")
 ENVIRON_FLAG = "rumours.prerender"  # see rumours/prerender.py
 
 DEFAULT_CONCURRENCY = 1
-DEFAULT_WAIT = 10.0  # seconds
+DEFAULT_WAIT = 2.0  # seconds
 DEFAULT_RATE = "12 per minute"
 RETRY_AFTER = 30  # seconds
 
