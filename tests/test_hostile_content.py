@@ -151,3 +151,9 @@ def test_a_poisoned_query_never_reaches_other_visitors(client):
     assert poisoned.status_code == 200
     clean = client.get("/en/rumours/take-our-jobs").get_data(as_text=True)
     assert "poisoned" not in clean and "evil" not in clean
+
+
+def test_a_redirect_never_names_a_forged_host(client):
+    response = client.get("/en/rumours", headers={"Host": "evil.example"})
+    assert response.status_code in (301, 308)
+    assert response.headers["Location"] == "/en/rumours/"
