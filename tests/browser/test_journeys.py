@@ -6,6 +6,7 @@ import re
 import shutil
 import time
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from live_browser import LiveServer, shot
@@ -48,14 +49,18 @@ def test_agent_builds_a_deck(page, bundled_server):
     shot(page, "agent-1-deck-builder")
     boxes = page.locator("input[type=checkbox][name=ids]")
     assert boxes.count() >= 4
+    chosen = []
     for index in range(4):
         boxes.nth(index).check()
+        chosen.append(boxes.nth(index).get_attribute("value"))
     with page.expect_download() as download_info:
         page.locator("form button[type=submit], form input[type=submit]").last.click()
     download = download_info.value
     path = Path(download.path())
     assert path.read_bytes()[:5] == b"%PDF-"
-    assert "ids=" in download.url or "cards.pdf" in download.url
+    asked = parse_qs(urlsplit(download.url).query)
+    assert urlsplit(download.url).path == "/en/cards.pdf"
+    assert set(",".join(asked["ids"]).split(",")) == set(chosen)
 
 
 def test_comms_team_edit_updates_the_open_page(page, tmp_path):
