@@ -60,6 +60,7 @@ need staff.
 JOBS_ES = """\
 ---
 claim: "Nos quitan el trabajo"
+status: reviewed
 aliases: ["los inmigrantes nos roban el empleo"]
 summary: >-
   Décadas de investigación muestran muy poco efecto de la inmigración en el empleo de
@@ -139,7 +140,7 @@ sources:
   - id: only
     publisher: Somebody
     title: Something
-    date: 2026
+    date: 2026-10-02
     url: https://example.org/only
     strength: D
 published: 2026-01-01

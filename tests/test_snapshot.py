@@ -151,7 +151,10 @@ def test_an_index_build_that_failed_on_a_full_disk_is_retried(content_dir, tmp_p
     def full_disk(*args, **kwargs):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(search, "build_index", full_disk)
+    import sys
+
+    index_module = sys.modules[search.ensure_index.__module__]
+    monkeypatch.setattr(index_module, "build_index", full_disk)
     path = content_dir / "rumours" / "take-our-jobs.md"
     path.write_text(path.read_text().replace('"They take our jobs"', '"Jobsfull disk"'))
     touch_later(path)

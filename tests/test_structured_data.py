@@ -137,6 +137,7 @@ def test_json_ld_is_escaped_so_a_claim_cannot_break_out_of_the_script(content_di
     text = JOBS.replace('id: take-our-jobs', 'id: hostile-claim').replace(
         'claim: "They take our jobs"', "claim: " + json.dumps(hostile))
     write(content_dir / "rumours" / "hostile-claim.md", text)
+    app.extensions["rumours"].refresh()  # what the background watcher does
     client = app.test_client()
     html = client.get("/en/rumours/hostile-claim").get_data(as_text=True)
     start = html.index('<script type="application/ld+json">')
@@ -154,6 +155,7 @@ def test_a_long_claim_is_shortened_at_a_word_boundary_for_claim_reviewed(content
     text = JOBS.replace('id: take-our-jobs', 'id: long-claim').replace(
         'claim: "They take our jobs"', "claim: " + json.dumps(long_claim))
     write(content_dir / "rumours" / "long-claim.md", text)
+    app.extensions["rumours"].refresh()  # what the background watcher does
     review = claim_review(app.test_client(), "/en/rumours/long-claim")
     short = review["claimReviewed"]
     assert len(short) < 75 and short.endswith("…")
