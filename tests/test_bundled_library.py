@@ -144,3 +144,63 @@ def test_number_normalising():
     assert numbers("2.93 million, 13.7% and 1,873 applications", "en") == {"2.93", "13.7",
                                                                           "1873"}
     assert numbers("٢٫٩٣ مليون و 13.7%", "ar") == {"2.93", "13.7"}
+
+
+NEW_ENTRIES = [  # rumours the 2026 audit found missing (Barcelona's campaign, Springfield)
+    "allowance-for-being-immigrant", "squat-homes", "sell-drugs", "no-education",
+    "springfield-rents-vouchers", "springfield-illegal-voting", "springfield-cheap-labour",
+    "springfield-hospitals",
+]
+
+
+def test_every_entry_page_and_update_is_in_all_six_languages(library):
+    languages = set(library.site.languages)
+    for rumour in library.rumours:
+        assert set(rumour.languages) == languages, rumour.id
+    for document in (*library.pages, *library.updates):
+        assert set(document.languages) == languages, document.path
+
+
+def test_the_missing_rumours_were_added_to_the_same_bar(library):
+    for rumour_id in NEW_ENTRIES:
+        rumour = library.rumour(rumour_id)
+        assert rumour is not None, rumour_id
+        source = rumour.text("en")
+        assert len(source.facts) >= 3 and all(f.source_ids for f in source.facts), rumour_id
+        assert len({s.publisher for s in rumour.sources}) >= 2, rumour_id
+
+
+def test_every_translation_says_whether_a_fluent_speaker_reviewed_it():
+    for path in sorted((BUNDLED_CONTENT).glob("*/*.*.md")):
+        front = path.read_text(encoding="utf-8").split("\n---", 1)[0]
+        assert re.search(r"^status: (draft|reviewed)$", front, re.M), path
+
+
+def test_no_child_victim_is_named():
+    # His father asked politicians in September 2024 to stop using his son's name.
+    for path in sorted(BUNDLED_CONTENT.glob("**/*.md")):
+        assert "Aiden" not in path.read_text(encoding="utf-8"), path
+
+
+def test_talk_sections_do_not_all_end_on_the_same_bridge(library):
+    endings = []
+    for rumour in library.rumours:
+        talk = rumour.text("en").talk_text
+        endings.append(re.split(r"(?<=[.!?])\s+", talk.strip())[-1])
+    formula = [e for e in endings if e.startswith(("We both want", "We agree"))]
+    assert len(formula) <= len(endings) // 10, formula
+    assert len(set(endings)) == len(endings)
+
+
+def test_summaries_lead_with_the_fact_not_with_missing_data(library):
+    for rumour in library.rumours:
+        summary = rumour.text("en").summary.lower()
+        assert not summary.startswith(("no data", "we found no", "there is no data")), rumour.id
+
+
+def test_time_sensitive_entries_are_dated_and_reviewed_often(library):
+    dated = [r for r in library.rumours if any(f.as_of for f in r.text("en").facts)]
+    assert {"springfield-illegal-status", "springfield-free-cars-stipends"} <= {
+        r.id for r in dated}
+    for rumour in dated:
+        assert (rumour.next_review - rumour.reviewed).days <= 90, rumour.id
