@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 import frontmatter
 import yaml
 
-from rumours import content_extras, markup, site_identity
+from rumours import content_extras, markup, site_identity, yaml_errors
 from rumours.content_extras import Correction
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -62,15 +62,21 @@ SITE_FIELDS = {
     "as_of_max_age_days": "int",
     "fallbacks": "mapping", "city": "text", "logo": "text", "colours": "mapping", "team": "list",
     "verdict_definitions": "mapping",
+    "report_url": "url", "record_unanswered_searches": "bool",
 }
 SITE_REQUIRED = ("name", "base_url", "default_language", "languages", "publisher",
                  "verdicts", "topics", "places", "strengths")
 RTL_LANGUAGES = frozenset({"ar", "fa", "he", "ur", "ps", "yi"})
 
 # Limits that keep one hostile or mistaken file from stalling a reload (docs/content-format.md).
-MAX_FILE_BYTES = 256 * 1024
+MAX_FILE_BYTES = 40 * 1024  # about four times the longest bundled file
 MAX_YAML_DEPTH = 8
 MAX_MARKDOWN_NESTING = 16
+MAX_HEADINGS = 100
+MAX_BODY_LINES = 1000
+# Characters that make Python-Markdown's inline patterns work hard, and how many a body may hold.
+MAX_MARKUP_CHARACTERS = {"<": 1000, "*": 1000, "_": 1000, "\\": 500, "`": 1000, "](": 300,
+                         "&": 1000}
 _YAML_OPENERS = (yaml.BlockMappingStartToken, yaml.BlockSequenceStartToken,
                  yaml.FlowMappingStartToken, yaml.FlowSequenceStartToken)
 _YAML_CLOSERS = (yaml.BlockEndToken, yaml.FlowMappingEndToken, yaml.FlowSequenceEndToken)
@@ -122,6 +128,8 @@ class Site:
     places: Mapping[str, str]
     strengths: Mapping[str, str]
     search_url: str = ""
+    report_url: str = ""  # the live report form, for static copies (`{lang}` is replaced)
+    record_unanswered_searches: bool = True  # count searches that found no answer
     contact_email: str = ""
     contact_url: str = ""
     as_of_max_age_days: int = 1095  # `rumours check` warns about dated facts older than this
@@ -485,8 +493,20 @@ def yaml_shape_problem(text: str, first_line: int = 1) -> tuple[int, str] | None
 def markdown_shape_problem(body: str, first_line: int) -> tuple[int, str] | None:
     """Refuse the Markdown constructs that make Python-Markdown slow (deeply nested brackets,
     quotes or lists); a linear scan, so a hostile body costs nothing at reload."""
+    for char, limit in MAX_MARKUP_CHARACTERS.items():
+        if body.count(char) > limit:
+            return (first_line, f"more than {limit} '{char}' characters: Markdown this dense "
+                    "would stall the site (use less emphasis, HTML or escaping)")
+    lines = body.split("\n")
+    if len(lines) > MAX_BODY_LINES:
+        return (first_line + MAX_BODY_LINES, f"more than {MAX_BODY_LINES} lines")
+    headings = 0
     depth = 0
-    for number, line in enumerate(body.split("\n")):
+    for number, line in enumerate(lines):
+        if line.startswith("#") or line.startswith(("===", "---")):
+            headings += 1
+            if headings > MAX_HEADINGS:
+                return (first_line + number, f"more than {MAX_HEADINGS} headings")
         stripped = line.lstrip(" >")
         quotes = line[: len(line) - len(stripped)].count(">")
         indent = (len(line) - len(line.lstrip(" \t"))) // 2
@@ -528,11 +548,19 @@ def _parse_file(path: Path, col: _Collector) -> _Parsed | None:
     try:
         meta = yaml.load(front, Loader=_ContentLoader) or {}  # noqa: S506 - a SafeLoader
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark else 1
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        col.error(rel, line, "front matter", f"YAML syntax error: {problem}")
-        return None
+        # Explained in plain words; the fields around the mistake are still read, so their
+        # own problems are reported too (the broken field reports the mistake).
+        line, message = yaml_errors.explain(exc, front, 1)
+        meta, broken = yaml_errors.salvage(front, _ContentLoader)
+        if not broken or not meta:
+            col.error(rel, line, "front matter", message)
+            return None
+        lines = {key: index + 1 for key, index in yaml_errors.block_lines(front).items()}
+        first = min(broken.values()) + 1
+        for key, index in broken.items():
+            meta[key] = (yaml_errors.Unreadable(line, message) if index + 1 == first else
+                         yaml_errors.Unreadable(index + 1, f"cannot be read (see line {line})"))
+        return _Parsed(rel, meta, body, body_line, lines, {})
     if not isinstance(meta, dict):
         col.error(rel, 2, "front matter", "the front matter must be a set of 'field: value' lines")
         return None
@@ -565,6 +593,9 @@ def _check_fields(parsed: _Parsed, allowed: Mapping[str, str], required: Iterabl
     values: dict[str, Any] = {}
     for key, value in parsed.meta.items():
         line = parsed.lines.get(str(key), 2)
+        if isinstance(value, yaml_errors.Unreadable):  # a YAML mistake in this field
+            col.error(parsed.path, value.line, str(key), value.message)
+            continue
         if key not in allowed:
             known = ", ".join(sorted(allowed))
             col.error(parsed.path, line, str(key), f"unknown field (known fields: {known})")
@@ -703,9 +734,8 @@ def load_site(content_dir: Path, col: _Collector) -> Site | None:
     try:
         meta = yaml.load(text, Loader=_ContentLoader) or {}  # noqa: S506 - a SafeLoader
     except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        col.error(rel, mark.line + 1 if mark else 1, "site.yml",
-                  f"YAML syntax error: {getattr(exc, 'problem', None) or 'unreadable'}")
+        line, message = yaml_errors.explain(exc, text, 1)
+        col.error(rel, line, "site.yml", message)
         return None
     if not isinstance(meta, dict):
         col.error(rel, 1, "site.yml", "must be a set of 'field: value' lines")
@@ -752,6 +782,8 @@ def load_site(content_dir: Path, col: _Collector) -> Site | None:
         publisher=MappingProxyType({str(k): str(v) for k, v in values["publisher"].items()}),
         contact=contact.get("text", ""), contact_email=contact.get("email", ""),
         contact_url=contact.get("url", ""), search_url=values.get("search_url", ""),
+        report_url=values.get("report_url", ""),
+        record_unanswered_searches=values.get("record_unanswered_searches", True),
         as_of_max_age_days=values.get("as_of_max_age_days", 1095),
         **vocabularies, **identity,
     )
@@ -806,7 +838,13 @@ def _footnotes(sources: Iterable[Source]) -> str:
 
 def _check_citations(parsed: _Parsed, sources: tuple[Source, ...], col: _Collector,
                      require_all: bool) -> None:
-    ids = {s.id for s in sources}
+    raw = parsed.meta.get("sources")
+    if isinstance(raw, yaml_errors.Unreadable):
+        return  # the sources cannot be read: their mistake is reported, not every citation
+    # A source with a problem of its own still counts as listed (its problem is reported).
+    ids = {s.id for s in sources} | {str(item["id"]) for item in raw or []
+                                     if isinstance(item, dict) and item.get("id")} \
+        if isinstance(raw, list) else {s.id for s in sources}
     cited = set()
     for match in markup.FOOTNOTE_REF.finditer(parsed.body):
         ref = match.group(1)
@@ -860,9 +898,16 @@ def _load_sources(parsed: _Parsed, raw: list, site: Site, col: _Collector) -> tu
                           "missing required field")
         strength = values.get("strength")
         if strength is not None and strength not in site.strengths:
-            col.error(parsed.path, item_parsed.lines["strength"], f"sources[{index + 1}].strength",
-                      f"{shown(strength)} is not a strength (use one of: "
-                      f"{', '.join(site.strengths)})")
+            letter = yaml_errors.strength_letter(strength, dict(site.strengths))
+            if letter is not None:  # the label the site shows ("Strong") means its letter
+                values["strength"] = letter
+            else:
+                choices = "; ".join(f"{k} = {str(v).split(' — ')[0]}"
+                                    for k, v in site.strengths.items())
+                col.error(parsed.path, item_parsed.lines["strength"],
+                          f"sources[{index + 1}].strength",
+                          f"{shown(strength)} is not a strength: use {', '.join(site.strengths)}"
+                          f" ({choices})")
         source_id = values.get("id")
         if source_id is not None:
             if not ID_PATTERN.match(source_id):
@@ -1240,7 +1285,7 @@ def content_files(content_dir: Path) -> list[Path]:
     """Every file the library is built from, for change detection (folders, and links out of
     the content folder, are left out here and reported by the loader)."""
     root = Path(content_dir).resolve()
-    files = [content_dir / "site.yml"]
+    files = [content_dir / "site.yml", content_dir / "synonyms.yml"]  # synonyms: search
     # Images beside site.yml (the city's logo) travel with the content (last good copies).
     files.extend(sorted(p for p in content_dir.glob("*")
                         if p.suffix.lower() in site_identity.LOGO_SUFFIXES))
@@ -1345,6 +1390,8 @@ def check_content(content_dir: Path, today: dt.date | None = None,
             continue
         drafts[draft.id] = draft
     _check_shared_urls(drafts.values(), col)
+    from rumours.thesaurus import check_thesaurus  # it imports this module
+    check_thesaurus(content_dir, site, col)
     all_ids = {p.stem for p in (content_dir / "rumours").glob("*.md") if "." not in p.stem}
     for path, base, lang in translations:
         if base not in drafts:

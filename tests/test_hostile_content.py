@@ -157,3 +157,16 @@ def test_a_redirect_never_names_a_forged_host(client):
     response = client.get("/en/rumours", headers={"Host": "evil.example"})
     assert response.status_code in (301, 308)
     assert response.headers["Location"] == "/en/rumours/"
+
+
+DENSE_MARKDOWN = ["*_*_", "\\*", "***a*** ", "[a](b) ", "`a", "&lt;", "&", "[]", "[a][b]",
+                  "&amp;", "<http://a", "<div>", "# a\n", "***\n", "a\n===\n", "- a\n"]
+
+
+@pytest.mark.parametrize("unit", DENSE_MARKDOWN)
+def test_a_body_of_dense_markdown_costs_under_a_second(unit, content_dir):
+    head = jobs_with()
+    body = unit * ((MAX_FILE_BYTES - len(head.encode()) - 100) // len(unit))
+    add(content_dir, "hostile.md", head + "\n" + body)
+    _problems, cpu = problems_for(content_dir)
+    assert cpu < 1.0, f"{unit!r} x {len(body) // len(unit)} took {cpu:.2f} s of CPU"
