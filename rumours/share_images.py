@@ -1,4 +1,9 @@
-"""Share images: a 1200x630 PNG per rumour and language (claim + verdict), cached on disk.
+"""Share images: a 1200x630 PNG per rumour and language, fact first, cached on disk.
+
+The image leads with the verdict and the answer (the entry's summary) on a white card in the
+middle of the verdict's colour; the rumour comes once, smaller and labelled, under the
+answer. The card fits the centre square (x 285-915), so a square crop of the preview (what
+many apps show) still has the verdict and the whole answer.
 
 Text is laid out by Pillow with libraqm (HarfBuzz shaping, FriBiDi reordering), so Arabic
 is joined and right-to-left. Noto Sans has no Arabic and Noto Sans Arabic no Latin
@@ -23,7 +28,7 @@ from PIL import Image, ImageDraw, ImageFont, features
 
 log = logging.getLogger("rumours")
 
-RENDERER_VERSION = "1"
+RENDERER_VERSION = "2"
 WIDTH, HEIGHT = 1200, 630
 FONT_DIR = Path(__file__).resolve().parent.parent / "static" / "fonts"
 SYSTEM_FONT_DIR = Path("/usr/share/fonts/truetype/noto")
@@ -35,11 +40,19 @@ VERDICT_COLOURS = {  # the same colours as the verdict badges in site.css (white
 }
 DEFAULT_VERDICT_COLOUR = "#44475a"
 INK, MUTED, BRAND, PAPER, TINT = "#1b1b1b", "#4a4a4a", "#1d4e89", "#ffffff", "#f3f5f8"
-MARGIN = 72
-BAND = 24
-CLAIM_SIZES = (76, 68, 60, 54, 48, 42, 38)
-CLAIM_BOX = (190, 452)  # top and bottom of the area the claim must fit in
-MAX_CLAIM_LINES = 4
+CROP = ((WIDTH - HEIGHT) // 2, (WIDTH + HEIGHT) // 2)  # the centre square's left and right
+CARD = (CROP[0] + 15, 20, CROP[1] - 15, HEIGHT - 20)  # the white card, inside the square
+PAD = 34  # inside the card
+VERDICT_SIZE = 34
+ANSWER_SIZES = (46, 42, 38, 35, 32, 30, 28, 26, 24)
+CLAIM_SIZE = 24  # the rumour: always smaller than the smallest answer
+MAX_CLAIM_LINES = 2
+LINE = 1.28  # line height, in font sizes
+LINE_RTL = 1.5  # Arabic needs room for its marks above and below
+
+
+def _line(size: int, direction: str) -> int:
+    return int(size * (LINE_RTL if direction == "rtl" else LINE))
 
 _font_lock = threading.Lock()
 _merged_fonts: dict[str, Path] = {}  # merged fonts built by this process, by file name
@@ -57,12 +70,15 @@ class ShareCard:
     direction: str  # "ltr" or "rtl" for `lang`
     site_name: str
     host: str
-    kicker: str  # "The rumour", translated
+    kicker: str  # "The rumour:", translated
     claim: str  # with the quotation marks of the page's language
     claim_lang: str
     claim_direction: str
     verdict: str  # the verdict id, for the colour
     verdict_text: str  # "Verdict: False", translated
+    answer: str = ""  # the entry's summary: the fact, first
+    answer_lang: str = ""
+    answer_direction: str = "ltr"
 
     def key(self) -> str:
         """A hash of what the image shows and how it is drawn: the cache key and ETag."""
@@ -165,37 +181,120 @@ def wrap(draw: ImageDraw.ImageDraw, text: str, font: ImageFont.FreeTypeFont, wid
             lines.append(current)
         current = word
         while draw.textlength(current, font=font, **kwargs) > width and len(current) > 1:
-            cut = len(current) - 1
-            while cut > 1 and draw.textlength(current[:cut], font=font, **kwargs) > width:
-                cut -= 1
-            lines.append(current[:cut])
-            current = current[cut:]
+            # A word wider than the box: find the longest prefix that fits by bisection, so
+            # a very long word costs O(n log n) measurements, not O(n²).
+            low, high = 1, len(current) - 1
+            while low < high:
+                middle = (low + high + 1) // 2
+                if draw.textlength(current[:middle], font=font, **kwargs) <= width:
+                    low = middle
+                else:
+                    high = middle - 1
+            lines.append(current[:low])
+            current = current[low:]
     if current:
         lines.append(current)
     return lines
 
 
-def _fit_claim(draw: ImageDraw.ImageDraw, card: ShareCard, fonts: Fonts,
-               width: int) -> tuple[ImageFont.FreeTypeFont, list[str], int]:
-    """The largest claim size whose lines fit the claim box; the last line ellipsised."""
-    height = CLAIM_BOX[1] - CLAIM_BOX[0]
-    for size in CLAIM_SIZES:
-        font = fonts.get(card.claim, "bold", size)
-        lines = wrap(draw, card.claim, font, width, card.claim_direction, card.claim_lang)
-        line_height = int(size * 1.25)
-        if len(lines) <= MAX_CLAIM_LINES and len(lines) * line_height <= height:
-            return font, lines, line_height
-    size = CLAIM_SIZES[-1]
-    font = fonts.get(card.claim + "…", "bold", size)
-    line_height = int(size * 1.25)
-    limit = min(MAX_CLAIM_LINES, height // line_height)
-    lines = wrap(draw, card.claim, font, width, card.claim_direction, card.claim_lang)[:limit]
-    kwargs = _text_kwargs(card.claim_direction, card.claim_lang)
+@dataclass(frozen=True)
+class Block:
+    """A piece of text placed on the image: its lines, font size and box (x0, y0, x1, y1)."""
+
+    lines: tuple[str, ...]
+    size: int
+    box: tuple[int, int, int, int]
+    line: int = 0  # line height in pixels
+
+
+def _sentence_prefixes(text: str) -> list[str]:
+    """The text, then shorter versions made of its first whole sentences (never a fragment)."""
+    from rumours.cards import sentences  # the same sentence rules as the printed cards
+
+    parts = sentences(text)
+    return [" ".join(parts[:n]) for n in range(len(parts), 0, -1)]
+
+
+def _fit(draw: ImageDraw.ImageDraw, text: str, fonts: Fonts, weight: str, sizes: tuple[int, ...],
+         width: int, height: int, direction: str, lang: str,
+         max_lines: int | None = None) -> tuple[int, list[str]]:
+    """The largest size at which the whole text fits the box; failing that, the longest run of
+    whole sentences that fits at the smallest size; failing that, lines cut with '…'."""
+    for candidate in _sentence_prefixes(text) or [text]:
+        for size in sizes:
+            font = fonts.get(candidate, weight, size)
+            lines = wrap(draw, candidate, font, width, direction, lang)
+            if (max_lines is None or len(lines) <= max_lines) and \
+                    len(lines) * _line(size, direction) <= height:
+                return size, lines
+        if max_lines is not None:
+            break  # short texts (the rumour) are cut, not dropped to a first sentence
+    size = sizes[-1]
+    font = fonts.get(text + "…", weight, size)
+    limit = max(1, min(max_lines or 99, height // _line(size, direction)))
+    lines = wrap(draw, text, font, width, direction, lang)[:limit]
+    kwargs = _text_kwargs(direction, lang)
     last = lines[-1]
     while last and draw.textlength(last + "…", font=font, **kwargs) > width:
         last = last[:-1]
     lines[-1] = last.rstrip() + "…"
-    return font, lines, line_height
+    return size, lines
+
+
+def layout(card: ShareCard, fonts: Fonts) -> dict[str, Block]:
+    """Where each part goes: site, verdict, answer, kicker, claim, host (boxes in pixels)."""
+    draw = ImageDraw.Draw(Image.new("RGB", (1, 1)))
+    left, top, right, bottom = CARD
+    inner = (left + PAD, right - PAD)
+    width = inner[1] - inner[0]
+    page = _text_kwargs(card.direction, card.lang)
+    blocks: dict[str, Block] = {}
+    y = top + 26
+    blocks["site"] = Block((card.site_name,), 22, (inner[0], y, inner[1], y + 30))
+    y += 44
+    verdict_font = fonts.get(card.verdict_text, "bold", VERDICT_SIZE)
+    text_width = int(draw.textlength(card.verdict_text, font=verdict_font, **page))
+    pill_width = min(text_width + 48, width)
+    x0 = inner[1] - pill_width if card.direction == "rtl" else inner[0]
+    blocks["verdict"] = Block((card.verdict_text,), VERDICT_SIZE, (x0, y, x0 + pill_width, y + 64))
+    y += 64 + 22
+    # The rumour and the address take the bottom; the answer gets everything between.
+    host_top = bottom - 26 - 26
+    claim_lines_height = MAX_CLAIM_LINES * _line(CLAIM_SIZE, card.claim_direction)
+    claim_top = host_top - 18 - claim_lines_height
+    kicker_top = claim_top - int(CLAIM_SIZE * LINE)
+    answer_bottom = kicker_top - 20
+    answer = card.answer or card.claim
+    answer_lang = card.answer_lang or card.claim_lang
+    answer_dir = card.answer_direction if card.answer else card.claim_direction
+    size, lines = _fit(draw, answer, fonts, "bold", ANSWER_SIZES, width, answer_bottom - y,
+                       answer_dir, answer_lang)
+    line = _line(size, answer_dir)
+    blocks["answer"] = Block(tuple(lines), size, (inner[0], y, inner[1], y + len(lines) * line),
+                             line)
+    blocks["kicker"] = Block((card.kicker,), CLAIM_SIZE,
+                             (inner[0], kicker_top, inner[1], kicker_top + int(CLAIM_SIZE * LINE)))
+    c_size, c_lines = _fit(draw, card.claim, fonts, "regular", (CLAIM_SIZE,), width,
+                           claim_lines_height, card.claim_direction, card.claim_lang,
+                           MAX_CLAIM_LINES)
+    line = _line(c_size, card.claim_direction)
+    blocks["claim"] = Block(tuple(c_lines), c_size,
+                            (inner[0], claim_top, inner[1], claim_top + len(c_lines) * line), line)
+    blocks["host"] = Block((card.host,), 20, (inner[0], host_top, inner[1], host_top + 26))
+    return blocks
+
+
+def _draw_lines(draw: ImageDraw.ImageDraw, block: Block, fonts: Fonts, weight: str, fill: str,
+                direction: str, lang: str) -> None:
+    rtl = direction == "rtl"
+    x = block.box[2] if rtl else block.box[0]
+    anchor = ("r" if rtl else "l") + "a"
+    y = block.box[1]
+    for line in block.lines:
+        font = fonts.get(line, weight, block.size)
+        draw.text((x, y), line, font=font, fill=fill, anchor=anchor,
+                  **_text_kwargs(direction, lang))
+        y += block.line or _line(block.size, direction)
 
 
 def render(card: ShareCard, cache_dir: Path) -> bytes:
@@ -204,51 +303,32 @@ def render(card: ShareCard, cache_dir: Path) -> bytes:
         raise ShareImageError("Pillow was built without libraqm: it cannot shape Arabic or "
                               "lay out right-to-left text (install libraqm / libfribidi)")
     fonts = Fonts(cache_dir)
-    image = Image.new("RGB", (WIDTH, HEIGHT), PAPER)
-    draw = ImageDraw.Draw(image)
-    rtl = card.direction == "rtl"
     colour = VERDICT_COLOURS.get(card.verdict, DEFAULT_VERDICT_COLOUR)
-    start = WIDTH - MARGIN if rtl else MARGIN  # x of the inline-start edge of the text
-    end = MARGIN if rtl else WIDTH - MARGIN
-    side = "r" if rtl else "l"
-    other = "l" if rtl else "r"
-    page = _text_kwargs(card.direction, card.lang)
-
-    # The verdict's colour as a band on the inline-start edge, a tinted footer.
-    draw.rectangle((0, HEIGHT - 96, WIDTH, HEIGHT), fill=TINT)
-    band = (WIDTH - BAND, 0, WIDTH, HEIGHT) if rtl else (0, 0, BAND, HEIGHT)
-    draw.rectangle(band, fill=colour)
-
-    site_font = fonts.get(card.site_name, "bold", 32)
-    draw.text((start, 64), card.site_name, font=site_font, fill=BRAND, anchor=side + "t",
-              **page)
-    kicker_font = fonts.get(card.kicker, "regular", 30)
-    draw.text((start, 140), card.kicker, font=kicker_font, fill=MUTED, anchor=side + "s",
-              **page)
-
-    claim_rtl = card.claim_direction == "rtl"
-    claim_x = WIDTH - MARGIN if claim_rtl else MARGIN
-    claim_anchor = ("r" if claim_rtl else "l") + "a"
-    font, lines, line_height = _fit_claim(draw, card, fonts, WIDTH - 2 * MARGIN)
-    y = CLAIM_BOX[0]
-    for line in lines:
-        draw.text((claim_x, y), line, font=font, fill=INK, anchor=claim_anchor,
-                  **_text_kwargs(card.claim_direction, card.claim_lang))
-        y += line_height
-
-    verdict_font = fonts.get(card.verdict_text, "bold", 40)
-    text_width = draw.textlength(card.verdict_text, font=verdict_font, **page)
-    pad_x, top, bottom = 28, 478, 548
-    left = start - text_width - 2 * pad_x if rtl else start
-    draw.rounded_rectangle((left, top, left + text_width + 2 * pad_x, bottom), radius=10,
-                           fill=colour)
-    draw.text((left + pad_x + (text_width if rtl else 0), (top + bottom) // 2),
-              card.verdict_text, font=verdict_font, fill=PAPER, anchor=side + "m", **page)
-
-    host_font = fonts.get(card.host, "regular", 28)
-    draw.text((end, HEIGHT - 48), card.host, font=host_font, fill=MUTED,
-              anchor=other + "m", direction="ltr", language="en")
-
+    image = Image.new("RGB", (WIDTH, HEIGHT), colour)
+    draw = ImageDraw.Draw(image)
+    blocks = layout(card, fonts)
+    draw.rounded_rectangle(CARD, radius=18, fill=PAPER)
+    page_dir, page_lang = card.direction, card.lang
+    _draw_lines(draw, blocks["site"], fonts, "bold", BRAND, page_dir, page_lang)
+    pill = blocks["verdict"]
+    draw.rounded_rectangle(pill.box, radius=10, fill=colour)
+    font = fonts.get(card.verdict_text, "bold", pill.size)
+    draw.text(((pill.box[0] + pill.box[2]) // 2, (pill.box[1] + pill.box[3]) // 2),
+              card.verdict_text, font=font, fill=PAPER, anchor="mm",
+              **_text_kwargs(page_dir, page_lang))
+    answer_dir = card.answer_direction if card.answer else card.claim_direction
+    _draw_lines(draw, blocks["answer"], fonts, "bold", INK, answer_dir,
+                card.answer_lang or card.claim_lang)
+    rule_y = blocks["kicker"].box[1] - 12
+    draw.line((CARD[0] + PAD, rule_y, CARD[2] - PAD, rule_y), fill=TINT, width=3)
+    _draw_lines(draw, blocks["kicker"], fonts, "bold", MUTED, page_dir, page_lang)
+    _draw_lines(draw, blocks["claim"], fonts, "regular", MUTED, card.claim_direction,
+                card.claim_lang)
+    host = blocks["host"]
+    font = fonts.get(card.host, "regular", host.size)
+    draw.text((host.box[0] if page_dir == "rtl" else host.box[2], host.box[1]), card.host,
+              font=font, fill=MUTED, anchor=("l" if page_dir == "rtl" else "r") + "a",
+              direction="ltr", language="en")
     buffer = io.BytesIO()
     image.save(buffer, "PNG", optimize=True)
     return buffer.getvalue()

@@ -170,3 +170,23 @@ def test_a_body_of_dense_markdown_costs_under_a_second(unit, content_dir):
     add(content_dir, "hostile.md", head + "\n" + body)
     _problems, cpu = problems_for(content_dir)
     assert cpu < 1.0, f"{unit!r} x {len(body) // len(unit)} took {cpu:.2f} s of CPU"
+
+
+def test_wrapping_a_very_long_word_measures_text_a_linear_number_of_times(tmp_path):
+    from PIL import Image, ImageDraw
+
+    from rumours.share_images import Fonts, wrap
+
+    font = Fonts(tmp_path).get("a", "bold", 60)
+    draw = ImageDraw.Draw(Image.new("RGB", (10, 10)))
+    measured = {"calls": 0}
+    textlength = draw.textlength
+
+    def counting(*args, **kwargs):
+        measured["calls"] += 1
+        return textlength(*args, **kwargs)
+
+    draw.textlength = counting
+    lines = wrap(draw, "a" * 2000, font, 1000, "ltr", "en")
+    assert "".join(lines) == "a" * 2000
+    assert measured["calls"] < 15 * len(lines), measured  # bisection per line, not a scan
