@@ -13,6 +13,7 @@ COMPILE := $(BIN)/uv pip compile pyproject.toml requirements/build.in --extra te
 
 run: install
 	$(BIN)/rumours index --if-stale
+	$(BIN)/rumours db upgrade
 	$(BIN)/rumours serve --port $(PORT)
 
 test: install

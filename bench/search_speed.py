@@ -2,8 +2,9 @@
 
 Generates libraries of 1,000 and 10,000 rumour-language documents whose words are drawn
 from the bundled library's own text in each language (so the analyzers see real words at
-real frequencies), builds the Whoosh index, serves it from the real app and times
-/api/search through the Flask test client (snippets included). The same documents go
+real frequencies), builds the Whoosh index with the bundled thesaurus, serves it from the
+real app and times /api/search through the Flask test client (expansion, claim matching and
+answer snippets included). The same documents go
 into SQLite FTS5 (porter + unicode61, no accents) and the same queries run there, for a
 ratio. Targets at 10,000 documents: API p99 under 30 ms, build under 60 s.
 
@@ -35,6 +36,7 @@ from rumours import create_app  # noqa: E402
 from rumours.library import Library, RumourText, load_library  # noqa: E402
 from rumours.search import SearchIndex, build_index, clean_query  # noqa: E402
 from rumours.snapshot import Snapshot  # noqa: E402
+from rumours.thesaurus import load_thesaurus  # noqa: E402
 
 QUERIES = [  # (query, lang): two or three words, as residents type them
     ("take our jobs", "en"), ("pay taxes", "en"), ("health system abuse", "en"),
@@ -147,8 +149,9 @@ def measure(documents: int, rounds: int, template: Library) -> dict:
         app = create_app({"TESTING": True, "CONTENT_DIR": ROOT / "content",
                           "INSTANCE_DIR": instance, "RESPONSE_CACHE": False,
                           "RELOAD_INTERVAL": 1e9})
+        thesaurus = load_thesaurus(ROOT / "content", library.site.languages)
         started = time.perf_counter()
-        target = build_index(library, instance / "index")
+        target = build_index(library, instance / "index", thesaurus)
         build_seconds = time.perf_counter() - started
         live = app.extensions["rumours"]
         artefacts = dict(live.snapshot.artefacts)
@@ -162,7 +165,7 @@ def measure(documents: int, rounds: int, template: Library) -> dict:
             assert response.json["results"], query
 
         api_ms = timed(api, rounds)
-        engine = SearchIndex(instance / "index")
+        engine = SearchIndex(instance / "index", library, thesaurus)
         engine.search("zzz", "en")  # opens the index; the queries' terms are not read yet
         cold_ms = []
         for query, lang in QUERIES:

@@ -6,6 +6,7 @@ import logging
 from pathlib import Path
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from rumours import (
     config,
@@ -14,6 +15,7 @@ from rumours import (
     page_cache,
     prerender,
     rendering,
+    reports,
     search,
     security,
     templating,
@@ -29,17 +31,7 @@ STATIC_DIR = Path(__file__).resolve().parent.parent / "static"
 def heal_index(live: LiveLibrary, library, index_root: Path) -> None:
     """Rebuild the search index when it does not match the served library (a build that
     failed on a full disk is retried here until it succeeds)."""
-    if search.current_stamp(index_root) == search.index_stamp(library):
-        return
-    try:
-        search.ensure_index(library, index_root)
-    except OSError as exc:
-        log.error("the search index could not be rebuilt (%s); retrying", exc)
-        return
-    try:
-        live.artefact("search").refresh()
-    except search.IndexUnavailable:
-        log.error("the rebuilt search index does not open; retrying")
+    live.artefact("search").heal(library)
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -64,7 +56,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.extensions["rumours"] = live
     # The search index is built (when missing or stale) and opened with every new snapshot.
     index_root = app.config["INSTANCE_DIR"] / "index"
-    live.add_builder("search", search.index_builder(index_root))
+    live.add_builder("search", search.index_builder(index_root, app.config["CONTENT_DIR"]))
     live.add_maintainer(lambda library: heal_index(live, library, index_root))
 
     i18n.init_app(app)
@@ -73,6 +65,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     http_caching.init_app(app)
     page_cache.init_app(app)
     rendering.init_app(app)
+    reports.init_app(app)
 
     from rumours.views import register_blueprints
     from rumours.views.common import LanguageConverter
@@ -94,6 +87,10 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     if not app.config["DEV"] and app.config.get("RESPONSE_CACHE", True):
         app.wsgi_app = ResponseCache(app.wsgi_app, live)
+    # Counts unanswered searches, those answered from the response cache included.
+    app.wsgi_app = reports.UnansweredCounter(app.wsgi_app, app.extensions["unanswered_searches"])
     # Outermost, so pages answered from the response cache also remember the language.
     app.wsgi_app = i18n.LanguageCookie(app.wsgi_app, lambda: live.snapshot.library.site.languages)
+    if app.config.get("PROXY_HOPS"):  # the client's address as the proxies saw it
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=int(app.config["PROXY_HOPS"]))
     return app

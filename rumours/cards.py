@@ -1,13 +1,18 @@
 """Printable cards: A6 pocket cards and A4 decks, laid out with WeasyPrint, QR codes by segno.
 
-A card has two sides. The front carries the claim, the verdict and the fact-first summary;
-the back the key facts with a short source line each, a "how to talk about it" tip, a QR
-code to the rumour's page, the short URL, the language and the review date.
+A card has two sides. The front leads with the verdict and the answer (the fact-first
+summary), then the rumour once, smaller and labelled; the back has the key facts with a
+short source line each, a "how to talk about it" tip, a QR code to the rumour's page, the
+short URL, the language and the review date. The labels are in the language the card was
+asked for; an entry not yet translated into it prints its text in the first language of
+the fallback chain that has it, says so, and its QR code opens the page in the card's
+language.
 
 Text is never clipped: every side is first laid out in a measurement document at its
-natural height, in variants that shorten the content by rules (a smaller claim, fewer
-facts, the first sentences of the tip, of the summary, of each fact); the first variant
-that fits is printed, and the final layout is checked again before the PDF is written.
+natural height, in variants that shorten the content by rules (smaller type, fewer facts,
+the shortest fact, whole paragraphs of the tip, the first sentences of the summary); the
+first variant that fits is printed, and the final layout is checked again before the PDF is
+written. Shortening drops whole paragraphs and bullets; it never ends a tip mid-story.
 
 Everything here needs a Flask application context (templates and translations).
 """
@@ -34,6 +39,9 @@ from weasyprint.text.fonts import FontConfiguration
 
 from rumours import i18n
 from rumours.library import Fact, Library, Rumour, RumourText
+from rumours.text_units import section_units, sentences, shorten, whole_units
+
+__all__ = ["sentences", "shorten"]  # the shortening rules, used by the tests from here
 
 log = logging.getLogger("rumours")
 
@@ -59,7 +67,8 @@ TITLE_CHARS = 60  # section titles from the content
 
 @dataclass(frozen=True)
 class FrontLevel:
-    """How much of the front to print: the claim's size and the summary's length."""
+    """How much of the front to print: the type sizes and the answer's length. At every
+    level the answer is printed larger than the rumour."""
 
     claim_class: str
     summary_class: str
@@ -73,29 +82,32 @@ class BackLevel:
 
     facts: int
     fact_chars: int | None
-    tip_chars: int
+    tip_chars: int  # whole paragraphs or bullets of the tip, up to this many characters
     short_sources: bool = False
+    shortest: bool = False  # the shortest facts, not the ones with figures
 
 
 # In order of preference; the last level of each must fit any content (it is short enough).
 FRONT_LEVELS = (
-    FrontLevel("claim-24", "summary-16", None),
+    FrontLevel("claim-13", "summary-18", None),
+    FrontLevel("", "summary-16", None),
     FrontLevel("", "", None),
-    FrontLevel("claim-17", "", None),
-    FrontLevel("claim-17", "summary-13", None),
-    FrontLevel("claim-17", "summary-13", 240),
-    FrontLevel("claim-15", "summary-12", 160),
-    FrontLevel("claim-14", "summary-12", 110, claim_chars=110),
+    FrontLevel("claim-11", "summary-13", None),
+    FrontLevel("claim-11", "summary-12", 240),
+    FrontLevel("claim-10", "summary-12", 160),
+    FrontLevel("claim-10", "summary-12", 110, claim_chars=110),
 )
-BACK_LEVELS = (  # whole facts first: fewer of them before any is cut short
+BACK_LEVELS = (  # whole facts first: fewer of them, then the shortest, before any is cut
     BackLevel(3, None, 280),
     BackLevel(3, None, 160),
     BackLevel(2, None, 280),
     BackLevel(2, None, 160),
     BackLevel(1, None, 280),
     BackLevel(1, None, 160),
-    BackLevel(1, 190, 120),
-    BackLevel(1, 110, 80, short_sources=True),
+    BackLevel(1, None, 160, shortest=True),
+    BackLevel(1, None, 0, short_sources=True, shortest=True),
+    BackLevel(1, 190, 0, short_sources=True, shortest=True),
+    BackLevel(1, 110, 0, short_sources=True, shortest=True),
 )
 INDEX_ID = "deck-index"
 FIRST_FRONT_LEVELS = (0, 1)  # measured at once; the others only when neither fits
@@ -106,53 +118,29 @@ INDEX_LEVELS = (  # (type size, columns, claims cut to, "where" as) for the deck
     ("index-size-8", 2, 40, "sheet"), ("index-size-8", 2, 28, "sheet"),
 )
 
-_SENTENCE_END = re.compile(r"[.!?؟。…]+[\"'”’»)\]]*\s+")
-_ABBREVIATION = re.compile(r"(?:\b[A-Z]|\be\.g|\bi\.e|\betc|\bvs|\bDr|\bMr|\bMrs|\bMs|\bSt|"
-                           r"\bNo|\bapprox|\bca|\bp|\bpp|\bfig)\.$")
 _DIGIT = re.compile(r"\d")
 
 
-def sentences(text: str) -> list[str]:
-    """Split text into sentences (Latin and Arabic punctuation; common abbreviations kept)."""
-    out: list[str] = []
-    start = 0
-    for match in _SENTENCE_END.finditer(text):
-        end = match.end()
-        head = text[start:match.start() + 1].rstrip()
-        following = text[end:end + 1]
-        if _ABBREVIATION.search(head) or (following and following.islower()):
-            continue
-        out.append(text[start:end].strip())
-        start = end
-    rest = text[start:].strip()
-    if rest:
-        out.append(rest)
-    return out
-
-
-def shorten(text: str, limit: int | None) -> str:
-    """At most `limit` characters: whole sentences when they fit, else cut between words + '…'."""
-    text = text.strip()
-    if limit is None or len(text) <= limit:
-        return text
-    kept = ""
-    for sentence in sentences(text):
-        candidate = f"{kept} {sentence}".strip()
-        if len(candidate) > limit:
-            break
-        kept = candidate
-    if kept:
-        return kept
-    cut = text[: max(limit - 1, 1)]
-    if " " in cut[limit // 2:]:
-        cut = cut[: cut.rfind(" ")]
-    return cut.rstrip(" ,;:-–—") + "…"
-
-
-def key_facts(facts: Sequence[Fact], count: int) -> tuple[int, ...]:
-    """Which facts go on a card (their indexes): facts with figures first, in author order."""
-    ranked = sorted(range(len(facts)), key=lambda i: (not _DIGIT.search(facts[i].text), i))
+def key_facts(facts: Sequence[Fact], count: int, shortest: bool = False) -> tuple[int, ...]:
+    """Which facts go on a card (their indexes): facts with figures first, in author order;
+    or, when room is short, the shortest facts (whole, rather than a long one cut)."""
+    if shortest:
+        ranked = sorted(range(len(facts)), key=lambda i: (len(facts[i].text), i))
+    else:
+        ranked = sorted(range(len(facts)), key=lambda i: (not _DIGIT.search(facts[i].text), i))
     return tuple(sorted(ranked[:count]))
+
+
+def level_facts(facts: Sequence[Fact], level: BackLevel) -> tuple[int, ...]:
+    """The facts a back level prints."""
+    return key_facts(facts, level.facts, level.shortest)
+
+
+def tip_units(text: RumourText, limit: int | None) -> list[str]:
+    """The paragraphs or bullets of "how to talk about it" that fit in `limit` characters."""
+    units = section_units(text.body_html, "talk") or ([text.talk_text] if text.talk_text
+                                                      else [])
+    return whole_units(units, limit)
 
 
 # --------------------------------------------------------------------------- card content
@@ -165,14 +153,14 @@ class Card:
     number: int  # position in a deck, from 1
     rumour: Rumour
     text: RumourText
-    requested_lang: str
+    requested_lang: str  # the card's language: its labels, and the page its QR code opens
     url: str
     short_url: str
     qr_svg: Markup
 
     @property
     def lang(self) -> str:
-        """The card's language: the requested one, or the source language when untranslated."""
+        """The language of the entry's text: the card's, or a fallback when untranslated."""
         return self.text.lang
 
     @property
@@ -199,9 +187,10 @@ def qr_svg(url: str) -> Markup:
 
 
 def make_card(library: Library, rumour: Rumour, lang: str, number: int = 1) -> Card:
-    """Resolve a rumour for a card in `lang` (falling back to its source language)."""
+    """Resolve a rumour for a card in `lang`: its text along the language's fallback chain,
+    its QR code to the page in `lang` (which shows the same fallback and says so)."""
     text = rumour.text(lang)
-    url = rumour_url(library, rumour, text.lang)
+    url = rumour_url(library, rumour, lang)
     return Card(number=number, rumour=rumour, text=text, requested_lang=lang, url=url,
                 short_url=short_url(url), qr_svg=qr_svg(url))
 
@@ -254,8 +243,8 @@ def back_view(card: Card, level: BackLevel) -> dict:
     return {
         "facts": [{"index": i, "text": shorten(facts[i].text, level.fact_chars),
                    "sources": _source_line(card, facts[i], level.short_sources)}
-                  for i in key_facts(facts, level.facts)],
-        "tip": shorten(card.text.talk_text, level.tip_chars),
+                  for i in level_facts(facts, level)],
+        "tip": tip_units(card.text, level.tip_chars),
         "facts_title": shorten(card.text.section_titles.get("facts", ""), TITLE_CHARS),
         "talk_title": shorten(card.text.section_titles.get("talk", ""), TITLE_CHARS),
     }
@@ -276,12 +265,14 @@ def side_html(card: Card, side: str, level_index: int, side_id: str,
         view = front_view(card, FRONT_LEVELS[level_index])
     else:
         view = back_view(card, BACK_LEVELS[level_index])
-        view["extra_tips"] = [(budget, shorten(card.text.talk_text, budget))
-                              for budget in extra_tips]
-    with force_locale(card.lang):
+        view["extra_tips"] = [(budget, tip_units(card.text, budget)) for budget in extra_tips]
+    with force_locale(card.requested_lang):
         html = render_template(
             "cards/_side.html", card=card, side=side, view=view, side_id=side_id,
-            card_dir=i18n.direction(card.lang), card_language=i18n.language_name(card.lang),
+            card_dir=i18n.direction(card.requested_lang),
+            card_language=i18n.language_label(card.lang),
+            reader_language=i18n.language_label(card.requested_lang),
+            text_dir=i18n.direction(card.lang),
             url_html=_url_lines(card.short_url),
             flow_min=None if flow_min_mm is None else f"{flow_min_mm:.2f}mm",
         )
@@ -552,7 +543,7 @@ class CardMaker:
             return [result[i] for i in range(len(cards))]
         limit = CARD_MM[1] + TOLERANCE_PX
         summed = [i for i, lv in enumerate(BACK_LEVELS) if lv.fact_chars is None
-                  and not lv.short_sources]
+                  and not lv.short_sources and not lv.shortest]
         tip_budgets = sorted({BACK_LEVELS[i].tip_chars for i in summed}
                              - {BACK_LEVELS[0].tip_chars})
         blocks: dict[str, Markup] = {}
@@ -580,9 +571,9 @@ class CardMaker:
             whole = heights[f"wb{index}-0"] - sum(tips[b] for b in tip_budgets)
             fact_heights = {i: heights.get(f"mb{index}-0-fact{i}", 0.0)
                             for i in range(len(cards[index].text.facts))}
-            shown = set(key_facts(cards[index].text.facts, BACK_LEVELS[0].facts))
+            shown = set(level_facts(cards[index].text.facts, BACK_LEVELS[0]))
             for level in summed:
-                kept = set(key_facts(cards[index].text.facts, BACK_LEVELS[level].facts))
+                kept = set(level_facts(cards[index].text.facts, BACK_LEVELS[level]))
                 height = (whole - sum(fact_heights[i] for i in shown - kept)
                           - tips[BACK_LEVELS[0].tip_chars] + tips[BACK_LEVELS[level].tip_chars])
                 if height <= limit:
@@ -651,10 +642,11 @@ class CardMaker:
         plans = self.plans(library, [card])
         side_ids = [f"c{card.number}-front", f"c{card.number}-back"]
         for _attempt in range(len(FRONT_LEVELS) + len(BACK_LEVELS)):
-            with force_locale(card.lang):
+            with force_locale(card.requested_lang):
                 html = render_template("cards/card.html", card=card,
                                        sides=self._sides(card, plans[0]),
-                                       card_dir=i18n.direction(card.lang), site=library.site)
+                                       card_dir=i18n.direction(card.requested_lang),
+                                       site=library.site)
             document = self.layout(html)
             bad = side_overflows(document, side_ids)
             if not bad and len(document.pages) != 2:

@@ -55,6 +55,24 @@ def _vocabulary_messages(site_file: Path, root: Path) -> Iterable[tuple[str, str
         contact = contact.get("text")
     if isinstance(contact, str) and contact.strip():
         yield contact, location, "The contact line in the footer (site.yml contact)"
+    publisher = site.get("publisher") if isinstance(site.get("publisher"), dict) else {}
+    names = [
+        (site.get("name"), "The site's name: header, page titles, feeds, cards (site.yml name)"),
+        (publisher.get("name"), "Who publishes the site, in the footer (site.yml publisher)"),
+        (site.get("city"), "The city running the site, in the footer (site.yml city)"),
+    ]
+    for member in site.get("team") or []:
+        if isinstance(member, dict):
+            names.append((member.get("role"), "An editorial team member's role (site.yml team)"))
+    for verdict, text in (site.get("verdict_definitions") or {}).items():
+        verdict = str(verdict).lower() if isinstance(verdict, bool) else str(verdict)
+        # site_text() shows the definition with its whitespace folded, as loaded.
+        names.append((" ".join(str(text).split()) if text else None,
+                      f"What the verdict means, on the verdicts page (site.yml "
+                      f"verdict_definitions: {verdict})"))
+    for text, comment in names:
+        if isinstance(text, str) and text.strip():
+            yield text.strip(), location, comment
 
 
 def extract_template(site_file: Path | None, root: Path = PROJECT_ROOT,

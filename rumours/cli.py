@@ -33,7 +33,9 @@ def serve(dev: bool, host: str, port: int) -> None:
     from werkzeug.serving import run_simple
 
     from rumours import create_app
+    from rumours.reports.commands import upgrade_or_warn
 
+    upgrade_or_warn()
     app = create_app({"DEV": dev} if dev else None)
     click.echo(f"Serving {app.config['CONTENT_DIR']} on http://{host}:{port}/"
                + (" (dev mode: drafts shown, edits reload)" if dev else ""))
@@ -77,8 +79,10 @@ def index(if_stale: bool, drafts: bool) -> None:
 
     from rumours import search
     from rumours.library import ContentError, load_library
+    from rumours.thesaurus import load_thesaurus
 
     config = default_config()
+    click.echo(f"Reading {config['CONTENT_DIR']}...")
     try:
         library = load_library(config["CONTENT_DIR"], include_drafts=drafts)
     except ContentError as exc:
@@ -88,21 +92,36 @@ def index(if_stale: bool, drafts: bool) -> None:
         raise click.ClickException("the content has errors; fix them (see `rumours check`) "
                                    "and index again") from exc
     root = config["INSTANCE_DIR"] / "index"
-    if if_stale and search.is_fresh(library, root):
+    thesaurus = load_thesaurus(config["CONTENT_DIR"], library.site.languages)
+    if if_stale and search.is_fresh(library, root, thesaurus):
         click.echo(f"The search index is up to date: {root / search.CURRENT_LINK}")
         return
     started = time.perf_counter()
-    target = search.build_index(library, root)
+    click.echo(f"Indexing {len(library.rumours)} rumours in {len(library.site.languages)} "
+               "languages (this can take a minute)...")
+    target = search.build_index(library, root, thesaurus)
     documents = sum(1 for _ in search.library_documents(library))
     click.echo(f"Indexed {len(library.rumours)} rumours ({documents} documents) in "
                f"{time.perf_counter() - started:.1f} s: {target}")
 
 
 def slugify(text: str) -> str:
-    """A lowercase ASCII id from a claim: "They take our jobs!" -> "they-take-our-jobs"."""
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
+    """A lowercase ASCII id from a claim in any script: "They take our jobs!" ->
+    "they-take-our-jobs", "يأخذون وظائفنا" -> "yakhdhwn-wzayfna" (transliterated by anyascii)."""
+    from anyascii import anyascii
+
+    folded = anyascii(unicodedata.normalize("NFC", text)).replace("'", "").replace("`", "")
     slug = re.sub(r"[^a-z0-9]+", "-", folded.lower()).strip("-")
-    return "-".join(slug.split("-")[:8]) or "rumour"
+    slug = "-".join(slug.split("-")[:8])[:60].strip("-")
+    return slug or "rumour"
+
+
+def _claim_note(reported_lang: str | None, default_lang: str) -> str:
+    """A YAML comment on the claim line when the report it came from is in another language."""
+    if not reported_lang or reported_lang == default_lang:
+        return ""
+    return (f"  # reported in {reported_lang}: write the claim in {default_lang}; "
+            f"the wording stays as a {reported_lang} alias")
 
 
 RUMOUR_SCAFFOLD = """\
@@ -110,7 +129,7 @@ RUMOUR_SCAFFOLD = """\
 id: {id}
 claim: {claim}
 aliases:
-  {lang}: []                     # at least three other ways people say it
+  {lang}: {aliases}                     # at least three other ways people say it
 verdict: ""                      # one of: {verdicts}
 summary: ""                      # fact first, one or two sentences
 topics: []                       # from: {topics}
@@ -155,11 +174,26 @@ Write the update here.
 
 
 @main.command()
-@click.argument("claim")
+@click.argument("claim", required=False)
 @click.option("--id", "item_id", help="The id (file name); made from the claim when omitted.")
 @click.option("--update", "is_update", is_flag=True, help="Scaffold a news update instead.")
-def new(claim: str, item_id: str | None, is_update: bool) -> None:
+@click.option("--from-report", "report_number", type=int,
+              help="Start from inbox report N: its wording is the claim and an alias.")
+def new(claim: str | None, item_id: str | None, is_update: bool,
+        report_number: int | None) -> None:
     """Scaffold a rumour (or, with --update, a news item) with every field."""
+    alias_lang = alias = None
+    if report_number is not None and is_update:
+        raise click.UsageError("--from-report scaffolds a rumour, not an update")
+    if report_number is not None:
+        from rumours.reports.commands import report_for_entry
+
+        claim, alias_lang = report_for_entry(report_number)
+        alias = claim
+        item_id = item_id or (slugify(claim) if slugify(claim) != "rumour"
+                              else f"report-{report_number}")
+    if not claim:
+        raise click.UsageError("give the claim, or --from-report N")
     content = _content_dir()
     library, _problems = check_content(content)
     import yaml
@@ -170,8 +204,11 @@ def new(claim: str, item_id: str | None, is_update: bool) -> None:
     if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", slug):
         raise click.BadParameter("use lowercase letters, digits and '-'", param_hint="--id")
     fields = {
-        "id": slug, "claim": json.dumps(claim, ensure_ascii=False),
-        "lang": site.get("default_language", "en"), "today": today.isoformat(),
+        "id": slug, "claim": json.dumps(claim, ensure_ascii=False) + _claim_note(
+            alias_lang, site.get("default_language", "en")),
+        "lang": alias_lang or site.get("default_language", "en"),
+        "aliases": json.dumps([alias], ensure_ascii=False) if alias else "[]",
+        "today": today.isoformat(),
         "next_review": (today + dt.timedelta(days=182)).isoformat(),
         "verdicts": ", ".join(str(v).lower() for v in site.get("verdicts", {})),
         "topics": ", ".join(site.get("topics", {})),
@@ -189,18 +226,29 @@ def new(claim: str, item_id: str | None, is_update: bool) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
     click.echo(f"Wrote {path}. Fill it in, then run `rumours check`.")
+    if report_number is not None:
+        from rumours.reports.commands import mark_scaffolded
+
+        mark_scaffolded(report_number, path)
 
 
 @main.command()
 @click.argument("out", type=click.Path(file_okay=False, path_type=Path))
-@click.option("--decks", is_flag=True,
-              help="Also print an A4 deck PDF per topic and per place (slow: minutes).")
+@click.option("--decks/--no-decks", default=True, show_default=True,
+              help="Ship the A4 deck PDFs a copy can have: the whole library, each topic and "
+                   "each place, in every language (minutes the first time; cached after).")
 def build(out: Path, decks: bool) -> None:
     """Write the whole site as static files into OUT (relative links, offline search)."""
     from rumours import create_app
     from rumours.export import ExportError, build_site
 
-    app = create_app({"DEV": False})
+    click.echo("Loading the content and building the search index "
+               "(a minute the first time)...")
+    # The export draws its cards and decks itself, for no visitor: no background drawing
+    # competing with it, and no per-client limit on new renders (rumours/rendering.py).
+    app = create_app({"DEV": False, "PRERENDER": False, "RATELIMIT_ENABLED": False})
+    click.echo("Fetching every page" + (", card and deck" if decks else " and card")
+               + " (progress every few seconds)...")
     try:
         report = build_site(app, out, decks=decks, log=click.echo)
     except ExportError as exc:
@@ -216,3 +264,8 @@ def build(out: Path, decks: bool) -> None:
 from rumours.i18n_commands import i18n  # noqa: E402
 
 main.add_command(i18n)
+
+from rumours.reports.commands import COMMANDS as REPORT_COMMANDS  # noqa: E402
+
+for _command in REPORT_COMMANDS:
+    main.add_command(_command)

@@ -38,8 +38,10 @@ CSS_IMPORT = re.compile(r"""@import\s+(?P<q>["'])(?P<url>[^"']+)(?P=q)""")
 FORM_TAG = re.compile(r"<form\b[^>]*>")
 HTML_LANG = re.compile(r'<html[^>]*\slang="(?P<lang>[^"]+)"')
 QUERY_SAFE = re.compile(r"[a-z0-9,-]+")
-NOT_EXPORTED = ("/api/", "/_dev/")  # dynamic: links to these go to the live site
+NOT_EXPORTED = ("/api/", "/_dev/", "/admin/")  # dynamic: links to these go to the live site
+REPORT_FORM = re.compile(r"/(?P<lang>[a-z]{2,3})/report")
 SCRIPT = "js/offline-search.js"
+PROGRESS_SECONDS = 5.0  # a progress line at most this often while crawling
 
 
 class ExportError(Exception):
@@ -150,6 +152,8 @@ class SiteExport:
                     if self.has("cards.card_pdf"):
                         urls.append(url_for("cards.card_pdf", lang=lang, rumour_id=rumour.id))
                 if self.decks and self.has("cards.deck_pdf"):
+                    # The decks a copy can ship: the whole library, each topic, each place.
+                    urls.append(url_for("cards.deck_pdf", lang=lang))
                     urls += [url_for("cards.deck_pdf", lang=lang, topic=t)
                              for t in self.site.topics if lib.filter(topic=t)]
                     urls += [url_for("cards.deck_pdf", lang=lang, place=p)
@@ -162,13 +166,20 @@ class SiteExport:
         """Fetch every seed and everything linked from it; save files, keep HTML and CSS."""
         queue = deque((url_key(*_split(url)), "(start)") for url in self.seeds())
         seen = {key for key, _ in queue}
+        fetched, started, last_report = 0, time.monotonic(), time.monotonic()
         while queue:
             key, referrer = queue.popleft()
+            now = time.monotonic()
+            if now - last_report >= PROGRESS_SECONDS:
+                self.log(f"  {fetched} of {len(seen)} URLs so far ({now - started:.0f} s); "
+                         f"now {key}")
+                last_report = now
+            fetched += 1
             path, _, query = key.partition("?")
             if path == "/" and not query:
                 self.exported[key] = "index.html"  # the language chooser, written below
                 continue
-            if path.startswith(NOT_EXPORTED):
+            if path.startswith(NOT_EXPORTED) or self.live_report_url(key):
                 continue
             with self.client.get(path, query_string=query) as response:
                 status = response.status_code
@@ -204,6 +215,11 @@ class SiteExport:
                     seen.add(target)
                     queue.append((target, key))
         self.log(f"fetched {len(seen)} URLs")
+        self.log("report form: links go to the live form at " + self.site.report_url
+                 if self.site.report_url else
+                 "report form: left out (a static copy cannot send reports; its page says so "
+                 "and gives the contact line). Set report_url in site.yml to link to the live "
+                 "form instead.")
 
     def _write(self, staging: Path, name: str, data: bytes) -> None:
         target = staging / name
@@ -214,8 +230,20 @@ class SiteExport:
 
     # ------------------------------------------------------------------ rewriting
 
+    def live_report_url(self, key: str) -> str:
+        """Where a link to the report form goes when site.yml has `report_url` ("" if not:
+        the copy then has a page saying it cannot send reports)."""
+        path, _, query = key.partition("?")
+        match = REPORT_FORM.fullmatch(path)
+        if not match or not self.site.report_url:
+            return ""
+        url = self.site.report_url.replace("{lang}", match["lang"])
+        return url + (("&" if "?" in url else "?") + query if query else "")
+
     def _link(self, key: str, fragment: str, from_file: str) -> str:
         key = self.aliases.get(key, key)
+        if self.live_report_url(key):
+            return self.live_report_url(key) + ("#" + fragment if fragment else "")
         if key in self.exported:
             link = relative(self.exported[key], from_file)
         else:  # not in the copy (dynamic, or broken): the live site has it

@@ -1,4 +1,10 @@
-"""RSS 2.0 and Atom feeds (feedgen) of updates and new or re-reviewed rumours, per language."""
+"""RSS 2.0 and Atom feeds (feedgen) of updates and new or re-reviewed rumours, per language.
+
+Fact first: a rumour's item leads with its verdict and the answer; the rumour itself comes
+once, labelled, after the answer, followed by the entry's corrections. A language's feed has
+every entry, in the language's fallback chain (site.yml `fallbacks`) when it is not
+translated yet, and says which language such an item is in.
+"""
 
 from __future__ import annotations
 
@@ -11,10 +17,13 @@ from urllib.parse import urlsplit
 from feedgen.feed import FeedGenerator
 from flask_babel import gettext
 
+from rumours import i18n
 from rumours.library import Library, Rumour, Update
+from rumours.text_units import sentences
 
 MAX_ENTRIES = 50
 GENERATOR = "rumours"
+HEADLINE_CHARS = 160  # an item title: the answer's first whole sentences up to this length
 
 # Builds a site path such as "/en/rumours/take-our-jobs" for an endpoint and its values.
 PathFor = Callable[..., str]
@@ -48,26 +57,63 @@ def stable_id(base_url: str, lang: str, key: str) -> str:
     return "urn:uuid:" + str(uuid.uuid5(uuid.NAMESPACE_URL, f"{host}/{lang}/{key}"))
 
 
+def headline(summary: str) -> str:
+    """An item title from the answer: its first whole sentences up to HEADLINE_CHARS, or the
+    first sentence whole (never a sentence cut in the middle)."""
+    parts = sentences(summary)
+    if not parts:
+        return summary
+    kept = []
+    for part in parts:
+        if kept and len(" ".join([*kept, part])) > HEADLINE_CHARS:
+            break
+        kept.append(part)
+    return " ".join(kept)
+
+
+def _language_note(text_lang: str, lang: str) -> str:
+    """"Not yet translated; shown in French." for an item in a fallback language."""
+    if text_lang == lang:
+        return ""
+    return gettext("Not yet translated; shown in %(language)s.",
+                   language=i18n.language_label(text_lang))
+
+
 def rumour_entry(rumour: Rumour, lang: str, path_for: PathFor,
                  topic_label: Callable[[str], str],
                  verdict_label: Callable[[str], str]) -> FeedEntry:
-    """A rumour as a feed entry: the claim and its verdict, the fact-first summary."""
-    text = rumour.texts[lang]
+    """A rumour as a feed entry, fact first: the verdict and the answer as its title; the
+    whole answer, then the rumour (labelled), then the corrections as its text."""
+    text = rumour.text(lang)
     scheme = path_for("pages.topic_index", lang=lang)
-    title = gettext("“%(claim)s”: %(verdict)s", claim=text.claim,
-                    verdict=verdict_label(rumour.verdict))
+    title = gettext("%(verdict)s: %(answer)s", verdict=verdict_label(rumour.verdict),
+                    answer=headline(text.summary))
+    parts = [text.summary, gettext("The rumour: “%(claim)s”", claim=text.claim)]
+    if rumour.corrections:
+        translated = len(text.corrections) == len(rumour.corrections)
+        lines = [gettext("%(date)s: %(text)s", date=i18n.date_text(c.date, lang),
+                         text=text.corrections[n] if translated else c.text)
+                 for n, c in enumerate(rumour.corrections)]
+        parts.append(gettext("Corrections:") + " " + " ".join(lines))
+    note = _language_note(text.lang, lang)
+    if note:
+        parts.append(note)
+    updated = max([rumour.reviewed, *(c.date for c in rumour.corrections)])
     return FeedEntry(
-        key=f"rumours/{rumour.id}", title=title, summary=text.summary,
+        key=f"rumours/{rumour.id}", title=title, summary="\n\n".join(parts),
         path=path_for("pages.rumour", lang=lang, rumour_id=rumour.id),
-        published=rumour.published, updated=rumour.reviewed,
+        published=rumour.published, updated=updated,
         categories=tuple((t, topic_label(t), scheme) for t in rumour.topics),
     )
 
 
 def update_entry(update: Update, lang: str, path_for: PathFor) -> FeedEntry:
     """A news update as a feed entry."""
-    text = update.texts[lang]
+    text = update.text(lang)
     summary = text.summary or text.body_text[:300]
+    note = _language_note(text.lang, lang)
+    if note:
+        summary = f"{summary}\n\n{note}"
     return FeedEntry(
         key=f"updates/{update.slug}", title=text.title, summary=summary,
         path=path_for("pages.update", lang=lang, slug=update.slug),
@@ -78,17 +124,17 @@ def update_entry(update: Update, lang: str, path_for: PathFor) -> FeedEntry:
 def feed_entries(library: Library, lang: str, path_for: PathFor,
                  topic_label: Callable[[str], str], verdict_label: Callable[[str], str],
                  topic: str | None = None) -> list[FeedEntry]:
-    """Entries written in `lang`, newest first (by the later of published and reviewed).
+    """Every entry for readers of `lang`, newest first (by the later of published, reviewed
+    and the last correction).
 
-    A feed carries only what exists in its language: a rumour or update appears in the
-    Spanish feed once it has a Spanish text. With `topic`, only rumours on that topic and
-    the updates about them.
+    An entry not yet translated into `lang` comes in the first language of its fallback
+    chain that has it, and says so. With `topic`, only rumours on that topic and the
+    updates about them.
     """
-    rumours = [r for r in library.rumours
-               if lang in r.texts and (topic is None or topic in r.topics)]
-    topic_ids = {r.id for r in library.rumours if topic is None or topic in r.topics}
+    rumours = [r for r in library.rumours if topic is None or topic in r.topics]
+    topic_ids = {r.id for r in rumours}
     updates = [u for u in library.updates
-               if lang in u.texts and (topic is None or topic_ids.intersection(u.rumours))]
+               if topic is None or topic_ids.intersection(u.rumours)]
     entries = [rumour_entry(r, lang, path_for, topic_label, verdict_label) for r in rumours]
     entries += [update_entry(u, lang, path_for) for u in updates]
     entries.sort(key=lambda e: (e.updated, e.published, e.key), reverse=True)
@@ -122,7 +168,7 @@ def _generator(library: Library, info: FeedInfo, entries: list[FeedEntry],
     # feedgen uses the last link added as the RSS <link>: the HTML page, after `self`.
     fg.link(href=base + self_path, rel="self", type=self_type)
     fg.link(href=base + info.home_path, rel="alternate", type="text/html")
-    fg.author({"name": site.publisher.get("name", site.name),
+    fg.author({"name": gettext(site.publisher.get("name", site.name)),
                **({"uri": site.publisher["url"]} if site.publisher.get("url") else {})})
     fg.generator(GENERATOR)
     newest = max((e.updated for e in entries), default=library.last_modified)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -9,7 +10,7 @@ from pathlib import Path
 import polib
 from babel import Locale, UnknownLocaleError
 from flask import Flask, current_app, g, request
-from flask_babel import Babel, lazy_gettext
+from flask_babel import Babel, format_date, get_locale, lazy_gettext
 from werkzeug.http import dump_cookie, parse_cookie
 
 LANG_COOKIE = "lang"
@@ -50,6 +51,41 @@ def language_label(lang: str) -> str:
     return name
 
 
+# Dates in languages whose CLDR data has no month names (Babel shows "2026 M11 15"):
+# written out here, in the language's usual order.
+OWN_DATE_FORMATS = {
+    "ht": {
+        "months": ("janvye", "fevriye", "mas", "avril", "me", "jen", "jiyè", "out", "septanm",
+                   "oktòb", "novanm", "desanm"),
+        "long": "{day} {month} {year}",  # 15 novanm 2026
+        "month": "{month} {year}",  # novanm 2026
+    },
+}
+
+
+def date_text(value: dt.date, lang: str, kind: str = "long") -> str:
+    """A date in `lang`: kind "long" (15 November 2026) or "month" (November 2026)."""
+    own = OWN_DATE_FORMATS.get(lang)
+    if own is not None:
+        return own[kind].format(day=value.day, month=own["months"][value.month - 1],
+                                year=value.year)
+    from babel.dates import format_date as babel_format_date
+
+    try:
+        return babel_format_date(value, "long" if kind == "long" else "MMMM y", locale=lang)
+    except (UnknownLocaleError, ValueError):
+        return value.isoformat()
+
+
+def request_date(value: dt.date, kind: str = "long") -> str:
+    """A date in the language being rendered (Flask-Babel's locale, own formats first)."""
+    locale = get_locale()
+    lang = locale.language if locale is not None else current_lang()
+    if lang in OWN_DATE_FORMATS:
+        return date_text(value, lang, kind)
+    return format_date(value, "long" if kind == "long" else "MMMM y")
+
+
 def direction(lang: str) -> str:
     """"rtl" for right-to-left scripts, else "ltr"."""
     try:
@@ -64,14 +100,22 @@ def negotiate(languages: tuple[str, ...], default: str) -> str:
     chosen = request.cookies.get(LANG_COOKIE, "")
     if chosen in languages:
         return chosen
-    best = request.accept_languages.best_match(languages)
-    if best:
-        return best
-    for value, _quality in request.accept_languages:
-        primary = value.split("-")[0].split("_")[0].lower()
-        if primary in languages:
+    return accepted_language(request.accept_languages, languages) or default
+
+
+def accepted_language(accepted: Iterable[tuple[str, float]],
+                      languages: Iterable[str]) -> str | None:
+    """The site language a reader asked for first, by quality, a region tag counting as its
+    language: `ca-ES,es;q=0.8` -> ca, `ar-MA,fr` -> ar (never the second choice because the
+    first carried a region)."""
+    site = list(languages)
+    ranked = sorted(((q, -i, value) for i, (value, q) in enumerate(accepted) if q > 0),
+                    reverse=True)
+    for _quality, _order, value in ranked:
+        primary = value.replace("_", "-").split("-")[0].lower()
+        if primary in site:
             return primary
-    return default
+    return None
 
 
 def compile_catalogs(source_dir: Path, target_dir: Path) -> list[str]:

@@ -106,6 +106,14 @@ def _cell(coverage: dict | None) -> str:
     return f"{coverage['translated']}/{coverage['outdated']}/{coverage['missing']}"
 
 
+def _review_cell(entry: dict) -> str:
+    """Draft/reviewed translations over rumours, pages and updates together."""
+    kinds = [entry.get(k) for k in ("rumours", "pages", "updates") if entry.get(k)]
+    if not kinds:
+        return "-"
+    return f"{sum(k['draft'] for k in kinds)}/{sum(k['reviewed'] for k in kinds)}"
+
+
 @i18n.command()
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @click.option("-v", "--verbose", is_flag=True, help="Also list what is missing.")
@@ -122,9 +130,10 @@ def status(as_json: bool, verbose: bool) -> None:
                    f"{source['pages']} pages, {source['updates']} updates.")
     if report["template"] is None:
         click.echo("No translations/messages.pot yet: run `rumours i18n update`.")
-    click.echo("Content columns are translated/outdated/missing.\n")
+    click.echo("Content columns are translated/outdated/missing; 'checked' counts the "
+               "translations still draft/reviewed by a fluent speaker (`status:`).\n")
     header = f"{'lang':<5} {'language':<16} {'interface':>9}  {'rumours':>10} {'pages':>8} " \
-             f"{'updates':>8}"
+             f"{'updates':>8} {'checked':>9}"
     click.echo(header)
     click.echo("-" * len(header))
     for entry in report["languages"]:
@@ -132,7 +141,7 @@ def status(as_json: bool, verbose: bool) -> None:
         percent = f"{interface['percent']}%" if interface["exists"] else "none"
         click.echo(f"{entry['lang']:<5} {entry['name']:<16} {percent:>9}  "
                    f"{_cell(entry.get('rumours')):>10} {_cell(entry.get('pages')):>8} "
-                   f"{_cell(entry.get('updates')):>8}")
+                   f"{_cell(entry.get('updates')):>8} {_review_cell(entry):>9}")
     for entry in report["languages"]:
         for kind in ("rumours", "pages", "updates"):
             coverage = entry.get(kind)
@@ -141,6 +150,9 @@ def status(as_json: bool, verbose: bool) -> None:
             if coverage["outdated_ids"]:
                 click.echo(f"{entry['lang']}: outdated {kind}: "
                            + ", ".join(coverage["outdated_ids"]))
+            if verbose and coverage["draft_ids"]:
+                click.echo(f"{entry['lang']}: draft {kind} (not yet checked): "
+                           + ", ".join(coverage["draft_ids"]))
             if verbose and coverage["missing_ids"]:
                 click.echo(f"{entry['lang']}: missing {kind}: "
                            + ", ".join(coverage["missing_ids"]))

@@ -17,6 +17,7 @@ from rumours.snapshot import LiveLibrary
 MAX_ENTRIES = 2000
 MAX_BYTES = 64 * 1024 * 1024
 MAX_ENTRY_BYTES = 2 * 1024 * 1024
+PRIVATE_PATHS = ("/admin",)  # the inbox: never kept, whatever its headers say
 NOT_MODIFIED_HEADERS = {"etag", "cache-control", "last-modified", "vary", "expires",
                         "content-location"}
 
@@ -78,7 +79,8 @@ class ResponseCache:
 
     def __call__(self, environ, start_response):
         method = environ.get("REQUEST_METHOD", "GET")
-        if method not in ("GET", "HEAD"):
+        if method not in ("GET", "HEAD") or environ.get("PATH_INFO", "").startswith(
+                PRIVATE_PATHS):
             return self.app(environ, start_response)
         version = self.live.snapshot.library.version
         key = (environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", ""))

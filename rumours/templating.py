@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import Flask, current_app, g, request, url_for
-from flask_babel import format_date, gettext
+from flask_babel import gettext
 
 from rumours import i18n, page_cache, security
 from rumours.views.common import library, live
@@ -44,10 +44,10 @@ def long_date(value: dt.date | str) -> str:
         if len(parts) == 3:
             value = dt.date.fromisoformat(value)
         elif len(parts) == 2:
-            return format_date(dt.date(int(parts[0]), int(parts[1]), 1), "MMMM y")
+            return i18n.request_date(dt.date(int(parts[0]), int(parts[1]), 1), "month")
         else:
             return value
-    return format_date(value, "long")
+    return i18n.request_date(value, "long")
 
 
 def lang_url(lang: str) -> str:
@@ -86,6 +86,9 @@ def template_context() -> dict:
 
 def init_app(app: Flask) -> None:
     """Install the helpers in Jinja."""
+    from rumours import presentation
+
+    presentation.init_app(app)
     app.context_processor(template_context)
     app.jinja_env.filters.update(
         verdict_label=verdict_label, topic_label=topic_label, place_label=place_label,

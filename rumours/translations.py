@@ -29,6 +29,9 @@ class Coverage:
     translated: tuple[str, ...]  # a translation exists and matches the current source
     outdated: tuple[str, ...]  # a translation exists but the source changed since
     missing: tuple[str, ...]  # no translation: readers see the default language
+    # Of the existing translations (translated or outdated), by their `status`:
+    draft: tuple[str, ...] = ()  # not yet checked by a fluent speaker (readers are told)
+    reviewed: tuple[str, ...] = ()
 
     @property
     def total(self) -> int:
@@ -38,22 +41,27 @@ class Coverage:
         return {
             "total": self.total, "translated": len(self.translated),
             "outdated": len(self.outdated), "missing": len(self.missing),
+            "draft": len(self.draft), "reviewed": len(self.reviewed),
             "outdated_ids": list(self.outdated), "missing_ids": list(self.missing),
+            "draft_ids": list(self.draft),
         }
 
 
 def _coverage(items: Iterable, lang: str, name: str) -> Coverage:
-    translated, outdated, missing = [], [], []
+    translated, outdated, missing, draft, reviewed = [], [], [], [], []
     for item in items:
         text = item.texts.get(lang)
         key = getattr(item, name)
         if text is None:
             missing.append(key)
-        elif text.status == "outdated":
+            continue
+        if text.status == "outdated":
             outdated.append(key)
         else:
             translated.append(key)
-    return Coverage(tuple(translated), tuple(outdated), tuple(missing))
+        (reviewed if getattr(text, "review", "") == "reviewed" else draft).append(key)
+    return Coverage(tuple(translated), tuple(outdated), tuple(missing), tuple(draft),
+                    tuple(reviewed))
 
 
 def content_coverage(library: Library, lang: str) -> dict[str, Coverage]:

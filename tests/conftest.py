@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from content_fixtures import make_content
 from live_server import CHROMIUM, CHROMIUM_ARGS
+from postgres_server import database, database_url, postgres_server  # noqa: F401 - fixtures
 
 from rumours import create_app
 

@@ -204,7 +204,7 @@ def build_content(root: Path) -> Path:
         "id": LONG_ID, "claim": LONG_CLAIM, "facts": facts,
         "summary": ("Newcomers pay more in taxes and contributions than they receive in "
                     "benefits in every study we found; they work in sectors short of staff. ")
-        * 6,
+        * 4,  # near the loader's limit for a summary (700 characters)
         "concern": "People worry about rents and jobs. " * 20,
         "talk": ("Start by asking what they have seen themselves, then talk about the care "
                  "workers, cooks and builders they meet every day. ") * 12,
@@ -219,7 +219,7 @@ def build_content(root: Path) -> Path:
     ar_facts = "\n".join(f"- {AR_SENTENCE * 3}".strip() + " [^stats-office] [^think-tank]"
                          for _ in range(5))
     write(content / "rumours" / f"{LONG_ID}.ar.md", LONG_AR.format(
-        summary=AR_SENTENCE * 5, facts=ar_facts, concern=AR_SENTENCE * 4,
+        summary=AR_SENTENCE * 4, facts=ar_facts, concern=AR_SENTENCE * 4,
         talk=AR_SENTENCE * 8, fingerprint=library.rumour(LONG_ID).fingerprint))
     return content
 
@@ -522,12 +522,36 @@ def test_kreyol_card_uses_the_shipped_fonts(pdfs, tmp_path):
     artefact(pdf, 2, "card-ht-back")
 
 
-def test_untranslated_card_is_printed_in_the_source_language(pdfs, tmp_path):
+def test_untranslated_card_has_the_readers_labels_and_says_which_language_its_text_is_in(
+        pdfs, tmp_path):
     pdf = save(tmp_path, pdfs("/fr/rumours/springfield-pets-geese/card.pdf"))
     text = flat(pdftotext(pdf))
-    assert "eating the pets" in text and "Language: English" in text
-    assert f"{BASE}/en/rumours/springfield-pets-geese" in squashed(text)
-    assert PdfReader(pdf).trailer["/Root"]["/Lang"] == "en"
+    assert "eating the pets" in text  # the text: the nearest language it exists in
+    assert "Verdict : Faux" in text and "La rumeur :" in text  # every label in French
+    assert "Texte en anglais : pas encore traduit en français." in text
+    assert "Texte en anglais" in flat(pdftotext(pdf, 2)) and "Language" not in text
+    # The QR code opens the page in the card's language (which shows the same fallback).
+    assert f"{BASE}/fr/rumours/springfield-pets-geese" in squashed(text)
+    codes = qr_codes(render_png(pdf, 2, 150, tmp_path / "back.png"))
+    assert codes == [f"https://{BASE}/fr/rumours/springfield-pets-geese"]
+    assert PdfReader(pdf).trailer["/Root"]["/Lang"] == "fr"
+
+
+def test_a_card_follows_the_languages_fallback_chain(cards_app, tmp_path):
+    """Catalan falls back to Spanish before English (site.yml `fallbacks`)."""
+    client = cards_app.test_client()
+    pdf = save(tmp_path, client.get("/ca/rumours/take-our-jobs/card.pdf").data)
+    text = flat(pdftotext(pdf))
+    assert "Décadas de investigación" in text and "Veredicte:" in text
+    assert "Text en castellà: encara no hi ha traducció en català." in text
+
+
+def test_card_front_leads_with_the_verdict_and_the_answer(pdfs, tmp_path):
+    pdf = save(tmp_path, pdfs("/en/rumours/take-our-jobs/card.pdf"))
+    front = flat(pdftotext(pdf, 1))
+    verdict, answer = front.index("Verdict: False"), front.index("Research over decades")
+    rumour, claim = front.index("The rumour:"), front.index("They take our jobs")
+    assert verdict < answer < rumour < claim
 
 
 @pytest.mark.parametrize("lang", ["en", "ar"])
@@ -605,7 +629,7 @@ def library_order(app, ids: list[str]) -> list[str]:
     return sorted(ids, key=position.__getitem__)
 
 
-def test_deck_sheets_are_a4_with_an_index_and_backs_behind_fronts(pdfs, tmp_path, app):
+def test_deck_sheets_are_a4_with_an_index_and_backs_behind_fronts(pdfs, tmp_path, cards_app):
     pdf = save(tmp_path, pdfs("/en/cards.pdf?ids=" + ",".join(reversed(DECK_IDS))))
     deck_ids = library_order(cards_app, DECK_IDS)
     reader = PdfReader(pdf)
@@ -638,10 +662,11 @@ def test_deck_sheets_are_a4_with_an_index_and_backs_behind_fronts(pdfs, tmp_path
     for position, rumour_id in enumerate(deck_ids[:4]):
         assert claims[rumour_id] in quadrant(3, front_order[position])
         assert f"/en/rumours/{rumour_id}" in squashed(quadrant(4, back_order[position]))
-    assert claims["filler-3"] in quadrant(5, "top left")
-    assert claims["filler-4"] in quadrant(5, "top right")
-    assert "/en/rumours/filler-3" in squashed(quadrant(6, "top right"))
-    assert "/en/rumours/filler-4" in squashed(quadrant(6, "top left"))
+    fifth, sixth = deck_ids[4], deck_ids[5]  # the second sheet: cards 5 and 6
+    assert claims[fifth] in quadrant(5, "top left")
+    assert claims[sixth] in quadrant(5, "top right")
+    assert f"/en/rumours/{fifth}" in squashed(quadrant(6, "top right"))
+    assert f"/en/rumours/{sixth}" in squashed(quadrant(6, "top left"))
     assert quadrant(5, "bottom left").strip() == quadrant(6, "bottom right").strip() == ""
     codes = qr_codes(render_png(pdf, 4, 150, tmp_path / "p4.png"))
     assert sorted(codes) == sorted(f"https://{BASE}/en/rumours/{i}" for i in deck_ids[:4])
@@ -748,7 +773,7 @@ def test_form_submission_with_repeated_ids_and_a_language_redirects(cards_client
     ("/en/cards.pdf?place=atlantis", 400),
     ("/en/cards.pdf?ids=take-our-jobs&topic=work", 400),
     ("/en/cards.pdf?ids=take-our-jobs&language=xx", 400),
-    ("/en/cards.pdf", 400),
+    ("/en/cards.pdf?language=en", 400),
     ("/en/cards.pdf?ids=,,,", 400),
     ("/xx/cards/", 404),
 ])
@@ -766,13 +791,15 @@ def test_too_many_cards_explains_the_limit_on_the_builder(cards_app):
         page = response.get_data(as_text=True)
         assert response.status_code == 400
         assert "You picked 4 cards; a deck holds at most 3." in page
-        assert 'value="filler-3" id="pick-filler-3" checked' in page  # the choice is kept
+        assert 'value="filler-3" id="pick-housing-filler-3" checked' in page  # choice kept
         response = cards_app.test_client().get("/en/cards.pdf?topic=housing")
         assert response.status_code == 400 and "This set has 7 cards" in response.text
     finally:
         cards_app.config["MAX_DECK_CARDS"] = 60
-    response = cards_app.test_client().get("/en/cards.pdf")
-    assert "Pick at least one card" in response.text
+    # The one-by-one form sent with nothing ticked: explained, not the whole library.
+    response = cards_app.test_client().get("/en/cards.pdf?language=es")
+    assert response.status_code == 400 and "Pick at least one card" in response.text
+    assert '<option value="es" lang="es" selected>' in response.text
 
 
 # --------------------------------------------------------------------------- the builder page
@@ -782,25 +809,64 @@ def test_deck_builder_works_without_javascript(cards_client):
     response = cards_client.get("/en/cards/")
     assert response.status_code == 200
     page = response.get_data(as_text=True)
-    assert "<script" not in page
+    # One script, deferred, only to keep the count live: everything works without it.
+    assert re.findall(r"<script[^>]*>", page) == [
+        re.search(r'<script src="/static/js/deck-builder[^"]*\.js" defer>', page).group(0)]
     forms = re.findall(r'<form[^>]*method="get"[^>]*action="/en/cards.pdf"', page)
     assert len(forms) == 2
-    # One labelled checkbox per published rumour, grouped by topic in fieldsets.
-    for rumour_id in ("take-our-jobs", "springfield-pets-geese", "filler-1", LONG_ID):
-        assert f'<input type="checkbox" name="ids" value="{rumour_id}" id="pick-{rumour_id}"' \
-            in page
-        assert f'<label for="pick-{rumour_id}">' in page
-        assert f'href="/en/rumours/{rumour_id}/card.pdf"' in page
+    # Each topic folds away (one tab stop when closed) and lists every card on the topic,
+    # as the topic page does, so its count is the number of cards it shows.
+    assert page.count('<details class="pick-group"') == 5
+    assert re.search(r'<summary><span class="pick-topic">Housing</span> <span class="count">'
+                     r"\(7 cards\)</span></summary>", page)
+    for rumour_id, topic in (("take-our-jobs", "work"), ("springfield-pets-geese",
+                                                          "public-space"),
+                             ("filler-1", "housing"), (LONG_ID, "work"), (LONG_ID, "housing")):
+        assert (f'<input type="checkbox" name="ids" value="{rumour_id}" '
+                f'id="pick-{topic}-{rumour_id}"') in page
+        assert f'<label for="pick-{topic}-{rumour_id}">' in page
     assert "secret-draft" not in page
-    assert "<legend>Work and wages</legend>" in page and "<legend>Housing</legend>" in page
-    assert page.count('<fieldset class="pick-group">') == 3
+    # "Select all" per topic: a submit button back to this page (no script needed).
+    assert ('<button type="submit" class="select-all" name="select" value="housing" '
+            'formaction="/en/cards/#pick-housing"') in page
+    # The deck button comes first in the form: Enter makes the deck, never "select all".
+    pick_form = page[page.index('id="deck-form"'):]
+    assert pick_form.index("Make the deck (PDF)") < pick_form.index('class="select-all"')
+    assert '<p class="selected-count" id="selected-count" role="status"' in page
+    assert "0 cards selected" in page
     # Quick picks by topic and place, and the language, all labelled.
     for field in ("set-topic", "set-place", "set-language", "pick-language"):
         assert f'<label for="{field}">' in page and f'id="{field}"' in page
     assert '<option value="housing">Housing (7)</option>' in page
+    assert '<option value="">All topics (9)</option>' in page
     assert '<option value="ar" lang="ar">' in page
     assert "Cards for agents" in page
     assert 'href="/en/cards/"' in page  # the navigation link appears
+
+
+def test_select_all_in_a_topic_without_javascript_keeps_what_was_ticked(cards_client):
+    page = cards_client.get("/en/cards/?language=es&ids=take-our-jobs&select=housing"
+                            ).get_data(as_text=True)
+    housing = [f"filler-{n}" for n in range(1, 7)] + [LONG_ID]
+    for rumour_id in ["take-our-jobs", *housing]:
+        assert re.search(rf'value="{rumour_id}" id="pick-[a-z-]+-{rumour_id}" checked', page)
+    assert 'value="springfield-pets-geese" id="pick-public-space-springfield-pets-geese">' \
+        in page
+    assert "8 cards selected" in page  # unique cards, though one is listed under two topics
+    assert '<details class="pick-group" id="pick-housing" open>' in page
+    assert '<option value="es" lang="es" selected>' in page
+    assert cards_client.get("/en/cards/?select=atlantis").status_code == 400
+
+
+def test_the_whole_library_deck_comes_from_the_defaults(cards_client, tmp_path):
+    """"Print a whole set" as it opens (all topics, all places) prints every card."""
+    response = cards_client.get("/en/cards.pdf?topic=&place=&language=en")
+    assert response.status_code == 200 and response.mimetype == "application/pdf"
+    assert cards_client.get("/en/cards.pdf").data == response.data  # the same deck
+    index = flat(pdftotext(save(tmp_path, response.data), 1))
+    assert "Deck of 9 cards" in index
+    spanish = cards_client.get("/en/cards.pdf?topic=&place=&language=es")
+    assert spanish.status_code == 302 and spanish.headers["Location"] == "/es/cards.pdf"
 
 
 def test_deck_builder_is_translated_and_mirrored_in_arabic(cards_client):

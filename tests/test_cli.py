@@ -76,4 +76,17 @@ def test_new_update(content_dir):
 
 def test_slugify():
     assert slugify("Ils prennent nos emplois !") == "ils-prennent-nos-emplois"
-    assert slugify("يسرقون وظائفنا") == "rumour"
+    # Any script gives a readable id (anyascii transliterates), never "rumour".
+    assert slugify("يسرقون وظائفنا") == "ysrqwn-wdhifn"
+    assert slugify("Yo pran travay nou!") == "yo-pran-travay-nou"
+    assert slugify("Ελληνικά λόγια") == "ellinika-logia"
+    assert slugify("!!!") == "rumour"
+    assert len(slugify("word " * 40)) <= 60
+
+
+def test_new_with_an_arabic_claim_writes_a_transliterated_id(content_dir):
+    result = run(content_dir, "new", "إنهم يأخذون وظائفنا")
+    assert result.exit_code == 0, result.output
+    path = content_dir / "rumours" / "nhm-ykhdhwn-wdhifn.md"
+    assert path.is_file() and "id: nhm-ykhdhwn-wdhifn\n" in path.read_text(encoding="utf-8")
+    assert 'claim: "إنهم يأخذون وظائفنا"' in path.read_text(encoding="utf-8")

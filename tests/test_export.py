@@ -164,9 +164,13 @@ def test_the_offline_search_index_lists_every_rumour(exported):
     assert set(by_id) == {"take-our-jobs", "springfield-pets-geese"}
     jobs = by_id["take-our-jobs"]
     assert jobs["claim"] == "Nos quitan el trabajo" and jobs["lang"] == "es"
-    assert "quitan" in jobs["words"]["claim"]
-    assert "decadas" in jobs["words"]["summary"]  # folded: no accents
-    assert "jobs" in jobs["words"]["other"]  # the English phrasing finds it too
+    terms = {field: {index["terms"][n] for n in numbers}
+             for field, numbers in jobs["terms"].items()}
+    assert "es:quit" in terms["head"]  # stemmed as the live search stems it
+    assert "en:job" in terms["head"]  # the English phrasing finds it too
+    assert "es:dec" in terms["summary"] and "es:inmigr" in terms["summary"]  # no accents
+    assert index["forms"]["es"]["quitan"] == "quit"  # stems of the copy's words
+    assert index["analysis"]["stopwords"]["es"] and index["ranking"]["answer_coverage"]
     assert (out / jobs["url"]).is_file()
     assert by_id["springfield-pets-geese"]["lang"] == "en"  # not translated: English text
     script = (out / "es" / "search-index.js").read_text(encoding="utf-8")
@@ -209,6 +213,7 @@ def test_decks_are_asked_for_only_with_the_option(export_app, tmp_path):
     assert not any("cards.pdf" in url for url in plain)
     assert "/es/cards.pdf?topic=work" in with_decks
     assert "/ar/cards.pdf?place=springfield" in with_decks
+    assert "/ht/cards.pdf" in with_decks  # the whole library
     assert "/en/cards.pdf?topic=housing" not in with_decks  # no card on housing
 
 
@@ -232,10 +237,37 @@ def test_the_build_command(content_dir, tmp_path, monkeypatch):
 
     monkeypatch.setenv("RUMOURS_CONTENT", str(content_dir))
     monkeypatch.setenv("RUMOURS_INSTANCE", str(tmp_path / "instance"))
-    result = CliRunner().invoke(main, ["build", str(tmp_path / "site")])
+    result = CliRunner().invoke(main, ["build", "--no-decks", str(tmp_path / "site")])
     assert result.exit_code == 0, result.output
     assert "Wrote" in result.output and "pages" in result.output
+    # Never silent: it says what it is doing before the long parts.
+    assert result.output.startswith("Loading the content and building the search index")
+    assert "Fetching every page and card" in result.output
     assert (tmp_path / "site" / "en" / "rumours" / "take-our-jobs" / "index.html").is_file()
+
+
+@pytest.mark.slow
+def test_the_build_ships_the_decks_it_can_and_says_custom_ones_need_the_live_site(
+        content_dir, tmp_path, monkeypatch):
+    from rumours.cli import main
+
+    monkeypatch.setenv("RUMOURS_CONTENT", str(content_dir))
+    monkeypatch.setenv("RUMOURS_INSTANCE", str(tmp_path / "instance"))
+    result = CliRunner().invoke(main, ["build", str(tmp_path / "site")])  # decks by default
+    assert result.exit_code == 0, result.output
+    site = tmp_path / "site"
+    for lang in LANGS:
+        for deck in ("cards.pdf", "cards.topic-work.pdf", "cards.place-springfield.pdf"):
+            assert (site / lang / deck).read_bytes().startswith(b"%PDF"), (lang, deck)
+    builder = (site / "en" / "cards" / "index.html").read_text(encoding="utf-8")
+    assert "This offline copy has a deck for the whole library, for each topic and for each " \
+           "place, in every language." in builder
+    assert "Picking cards one by one needs the live site, https://rumours.example.org" \
+        in builder
+    manifest = (site / "export-manifest.js").read_text(encoding="utf-8")
+    # The "Print a whole set" form opens the saved decks offline (offline-search.js).
+    assert '"/es/cards.pdf":"es/cards.pdf"' in manifest
+    assert '"/es/cards.pdf?topic=work":"es/cards.topic-work.pdf"' in manifest
 
 
 @pytest.fixture(scope="module")

@@ -98,8 +98,12 @@ def test_rss_parses_validates_and_lists_updates_and_rumours_newest_first(client)
         f"{BASE}/en/rumours/springfield-pets-geese",    # reviewed 2026-09-15
     ]
     jobs = feed.entries[1]
-    assert jobs.title == "“They take our jobs”: False"
+    # Fact first: the verdict and the answer lead; the rumour comes once, labelled, after.
+    assert jobs.title == ("False: Research over decades finds very little effect of "
+                          "immigration on the jobs of people already living here.")
     assert jobs.summary.startswith("Research over decades finds very little effect")
+    assert "The rumour: “They take our jobs”" in jobs.summary
+    assert jobs.summary.index("Research over") < jobs.summary.index("The rumour:")
     assert jobs.published_parsed[:3] == (2026, 1, 10)  # `published` from the file
     assert [t.term for t in jobs.tags] == ["Work and wages"]
     assert "secret-draft" not in response.get_data(as_text=True)
@@ -121,18 +125,43 @@ def test_atom_parses_validates_and_carries_published_and_updated(client):
     assert feed.feed.author == "Rumours demo library"
 
 
-def test_a_language_feed_carries_only_what_is_written_in_that_language(client):
+def test_a_language_feed_has_every_entry_along_its_fallback_chain(client):
     spanish = feedparser.parse(client.get("/es/feed.xml").data)
     assert spanish.feed.language == "es"
-    assert [e.link for e in spanish.entries] == [f"{BASE}/es/rumours/take-our-jobs"]
-    assert spanish.entries[0].title.startswith("“Nos quitan el trabajo”")
-    assert spanish.entries[0].summary.startswith("Décadas de investigación")
+    assert [e.link for e in spanish.entries] == [
+        f"{BASE}/es/updates/springfield-set", f"{BASE}/es/rumours/take-our-jobs",
+        f"{BASE}/es/rumours/springfield-pets-geese"]
+    jobs = spanish.entries[1]
+    assert jobs.title.startswith("Falso: Décadas de investigación")
+    assert jobs.summary.startswith("Décadas de investigación")
+    assert "El rumor: «Nos quitan el trabajo»" in jobs.summary
+    assert "Aún sin traducir" not in jobs.summary  # written in Spanish
+    pets = spanish.entries[2]  # no Spanish text: the fallback (English), and it says so
+    assert pets.summary.startswith("Springfield's city government said")
+    assert "Aún sin traducir; se muestra en inglés." in pets.summary
+    # Catalan falls back to Spanish before English (site.yml `fallbacks`).
+    catalan = feedparser.parse(client.get("/ca/feed.xml").data)
+    ca_jobs = next(e for e in catalan.entries if e.link.endswith("/ca/rumours/take-our-jobs"))
+    assert "Décadas de investigación" in ca_jobs.summary
+    assert "Encara sense traduir; es mostra en castellà." in ca_jobs.summary
     arabic = client.get("/ar/feed.atom")
     assert arabic.status_code == 200
     root = check_atom(arabic.data, f"{BASE}/ar/feed.atom", "ar")
-    assert root.findall(f"{ATOM}entry") == []
-    # An empty feed still has a date from the content, not the time of the request.
+    assert len(root.findall(f"{ATOM}entry")) == 3
     assert root.findtext(f"{ATOM}updated").startswith("2026-10-20")
+
+
+def test_corrections_are_in_the_feed_item_and_date_it(content_dir, tmp_path):
+    path = content_dir / "rumours" / "take-our-jobs.md"
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "published: 2026-01-10\n",
+        "corrections:\n  - date: 2026-10-05\n    text: We fixed the share of foreign "
+        "workers.\npublished: 2026-01-10\n"), encoding="utf-8")
+    client = make_app(content_dir, tmp_path / "instance").test_client()
+    feed = feedparser.parse(client.get("/en/feed.atom").data)
+    jobs = next(e for e in feed.entries if e.link.endswith("/take-our-jobs"))
+    assert "Corrections: October 5, 2026: We fixed the share of foreign workers." in jobs.summary
+    assert jobs.updated_parsed[:3] == (2026, 10, 5)
 
 
 def test_topic_feeds_carry_the_topic_and_the_updates_about_it(client):
@@ -181,7 +210,8 @@ def test_an_entry_keeps_its_guid_when_it_is_edited_and_re_reviewed(content_dir, 
                              .get("/en/feed.atom").data)
     pets = after.entries[0]  # re-reviewed: now the newest entry
     assert pets.link == f"{BASE}/en/rumours/springfield-pets-geese"
-    assert pets.title.startswith("“They eat the pets”")
+    assert pets.title.startswith("False: The city government of Springfield said")
+    assert "The rumour: “They eat the pets”" in pets.summary
     assert pets.updated_parsed[:3] == (2026, 11, 1)
     assert pets.published_parsed[:3] == (2026, 2, 1)
     assert {e.link: e.id for e in after.entries} == ids_before

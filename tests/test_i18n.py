@@ -82,6 +82,10 @@ def notice(page: str) -> str:
     (None, "es-ES,es;q=0.9,en;q=0.5", "/es/"),  # then Accept-Language
     (None, "de-DE,de;q=0.9,ar;q=0.4", "/ar/"),  # its best supported language
     (None, "ht-HT", "/ht/"),                    # a regional tag matches its language
+    (None, "ca-ES,es;q=0.8", "/ca/"),           # ...and keeps its place in the order
+    (None, "ar-MA,fr", "/ar/"),
+    (None, "fr-CA;q=0.5,es-MX;q=0.9", "/es/"),  # quality first, then order
+    (None, "ES_es", "/es/"),
     (None, "de-DE,de;q=0.9", "/en/"),           # then the default
     (None, None, "/en/"),
     ("xx", "ca", "/ca/"),                       # an unknown cookie value is ignored
@@ -211,8 +215,10 @@ def test_missing_translation_shows_the_source_with_a_notice_in_the_readers_langu
     assert "paj sa a poko disponib" in expected.lower()
     parsed = Page(page)
     # The English text is marked as English; the labels around it stay in Kreyòl.
-    assert parsed.find("h1", class_="claim")[0] == {"class": "claim", "lang": "en", "dir": "ltr"}
-    assert msgstr("ht", "In short:") in page
+    assert parsed.find("h1", class_="answer")[0] == {"class": "answer", "lang": "en",
+                                                      "dir": "ltr"}
+    assert parsed.find("q", class_="claim")[0] == {"class": "claim", "lang": "en", "dir": "ltr"}
+    assert msgstr("ht", "The rumour:") in page
 
 
 def test_english_reader_gets_the_english_notice(client):
@@ -234,6 +240,27 @@ def test_current_translation_has_no_notice(client):
     page = text(client.get("/es/rumours/take-our-jobs"))
     assert "Nos quitan el trabajo" in page
     assert notice(page) == ""
+    assert 'id="review-notice"' not in page  # `status: reviewed`
+
+
+def test_draft_translation_says_it_is_not_checked_yet(content_dir, tmp_path):
+    translation = content_dir / "rumours" / "take-our-jobs.es.md"
+    translation.write_text(translation.read_text(encoding="utf-8").replace(
+        "status: reviewed", "status: draft"), encoding="utf-8")
+    app = create_app({"TESTING": True, "CONTENT_DIR": content_dir,
+                      "INSTANCE_DIR": tmp_path / "instance"})
+    page = text(app.test_client().get("/es/rumours/take-our-jobs"))
+    notice_text = msgstr("es", "This translation has not yet been checked by a fluent speaker.")
+    assert notice_text == "Esta traducción aún no la ha revisado una persona que domine el idioma."
+    assert f'<p class="notice notice-draft" role="note" id="review-notice">{notice_text}' in page
+    # A translation without a status is presented as a draft too: never as checked.
+    translation.write_text(translation.read_text(encoding="utf-8").replace(
+        "status: draft\n", ""), encoding="utf-8")
+    assert load_library(content_dir).rumour("take-our-jobs").texts["es"].review == "draft"
+    translation.write_text(translation.read_text(encoding="utf-8").replace(
+        "claim:", "status: checked\nclaim:"), encoding="utf-8")
+    result = run({"RUMOURS_CONTENT": str(content_dir)}, "check")
+    assert "status: 'checked' is not a status: write 'draft'" in result.output
 
 
 def test_outdated_translation_is_shown_with_a_notice_after_the_source_changes(dev_app,
@@ -270,11 +297,17 @@ def test_outdated_page_translation_notice(content_dir, tmp_path):
     assert '<a href="/en/pages/about" hreflang="en">' in page
 
 
-def test_latin_source_titles_are_isolated_in_arabic(client):
+def test_latin_source_citations_are_isolated_as_whole_units_in_arabic(client):
     page = text(client.get("/ar/rumours/take-our-jobs"))
-    assert "<bdi>National Academies of Sciences, Engineering, and Medicine</bdi>" in page
-    assert "<cite><bdi>The Economic and Fiscal Consequences of Immigration</bdi></cite>" in page
-    assert "<bdi>Rumours demo library</bdi>" in page  # the publisher in the footer
+    # Publisher, title and date form one isolated unit: the bidi algorithm cannot move the
+    # comma or the brackets of a Latin citation around inside an Arabic page.
+    citation = re.search(r'<bdi class="citation" dir="auto">(.*?)\)\.</bdi>', page, re.S)
+    assert citation, page
+    assert "National Academies of Sciences, Engineering, and Medicine" in citation.group(1)
+    assert "<cite>The Economic and Fiscal Consequences of Immigration</cite>" in citation.group(1)
+    publisher = msgstr("ar", "Rumours demo library")
+    assert publisher == "مكتبة «شائعات» التجريبية"  # translatable through the catalogs
+    assert f"<bdi>{publisher}</bdi>" in page  # the publisher in the footer
 
 
 # --------------------------------------------------------------------------- catalogs
@@ -328,9 +361,40 @@ def test_vocabulary_labels_are_in_the_template_and_translated(client):
 @pytest.mark.parametrize(("lang", "date"), [
     ("en", "October 1, 2026"), ("es", "1 de octubre de 2026"), ("ca", "1 d’octubre del 2026"),
     ("fr", "1 octobre 2026"), ("ar", "1 أكتوبر 2026"),
+    ("ht", "1 oktòb 2026"),  # CLDR has no Creole month names: our own ("2026 M10 1" before)
 ])
 def test_dates_are_formatted_per_locale(client, lang, date):
     assert date in text(client.get(f"/{lang}/rumours/take-our-jobs"))
+
+
+def test_creole_month_only_dates_and_source_dates(client):
+    page = text(client.get("/ht/rumours/take-our-jobs"))
+    assert "janvye 2025" in page  # a source dated 2025-01 (YYYY-MM)
+    assert " M1" not in page and "M10" not in page
+
+
+def test_language_names_are_in_the_readers_language(client):
+    """"affichée en English" no more: every sentence names languages the reader's way."""
+    french = text(client.get("/fr/rumours/springfield-pets-geese"))
+    assert "En anglais" in french  # the tag on the untranslated text
+    assert "English" not in re.sub(r'<(a|option)[^>]*lang="en"[^>]*>[^<]*<', "", french)
+    arabic = text(client.get("/ar/rumours/"))
+    assert "باللغة الإنجليزية" in arabic
+
+
+def test_untranslated_entries_are_tagged_with_their_language_where_listed(client):
+    for url in ("/ar/", "/ar/rumours/", "/ar/topics/public-space", "/ar/updates/springfield-set"):
+        page = text(client.get(url))
+        item = page[page.index("They&#39;re eating the pets") - 900:
+                    page.index("They&#39;re eating the pets")]
+        assert 'lang="en" dir="ltr"' in item, url
+        assert '<span class="lang-tag" lang="ar">باللغة الإنجليزية</span>' in item, url
+    # The Spanish text of take-our-jobs is Spanish: no tag on a Spanish page.
+    spanish = text(client.get("/es/rumours/"))
+    jobs = spanish[spanish.index("Nos quitan el trabajo") - 900:spanish.index(
+        "Nos quitan el trabajo")]
+    assert "lang-tag" not in jobs
+    assert text(client.get("/es/")).count('class="lang-tag"') >= 1  # the pets entry
 
 
 def test_an_edited_po_file_is_used_on_the_next_request_in_dev_mode(content_dir, tmp_path):
@@ -408,8 +472,9 @@ def test_status_reports_interface_and_content_per_language(cli_env, content_dir)
     by_lang = {entry["lang"]: entry for entry in report["languages"]}
     assert list(by_lang) == list(TRANSLATED)
     assert by_lang["es"]["rumours"] == {
-        "total": 2, "translated": 1, "outdated": 0, "missing": 1, "outdated_ids": [],
-        "missing_ids": ["springfield-pets-geese"]}
+        "total": 2, "translated": 1, "outdated": 0, "missing": 1, "draft": 0, "reviewed": 1,
+        "outdated_ids": [], "missing_ids": ["springfield-pets-geese"], "draft_ids": []}
+    assert by_lang["ca"]["pages"]["draft"] == 1  # no `status`: a draft
     assert by_lang["ca"]["pages"]["outdated_ids"] == ["about"]
     assert by_lang["ht"]["rumours"]["missing"] == 2
     for entry in by_lang.values():
@@ -418,7 +483,9 @@ def test_status_reports_interface_and_content_per_language(cli_env, content_dir)
 
     table = run(cli_env, "i18n", "status", "--verbose")
     assert table.exit_code == 0
-    assert re.search(r"^es\s+Español\s+\d+%\s+1/0/1\s+0/0/1\s+0/0/1$", table.output, re.M)
+    assert re.search(r"^es\s+Español\s+\d+%\s+1/0/1\s+0/0/1\s+0/0/1\s+0/1$", table.output,
+                     re.M)
+    assert "ca: draft pages (not yet checked): about" in table.output
     assert "ca: outdated pages: about" in table.output
     assert "ht: missing rumours: take-our-jobs, springfield-pets-geese" in table.output or \
         "ht: missing rumours: springfield-pets-geese, take-our-jobs" in table.output
@@ -579,15 +646,15 @@ def test_arabic_print_stylesheet_is_right_to_left(browser, live_server):
         page.emulate_media(media="print")
         page.goto(live_server + "/ar/rumours/take-our-jobs")
         style = page.evaluate("""() => {
-            const s = getComputedStyle(document.querySelector('.summary'));
+            const s = getComputedStyle(document.querySelector('.answer-box'));
             return {dir: s.direction, right: s.borderRightWidth, left: s.borderLeftWidth,
                     header: getComputedStyle(document.querySelector('.site-header')).display,
                     align: s.textAlign};
         }""")
         assert style["dir"] == "rtl" and style["header"] == "none"
         assert float(style["right"].rstrip("px")) > 3 and float(style["left"].rstrip("px")) == 0
-        summary = page.locator(".summary").bounding_box()
-        label = page.locator(".summary strong").bounding_box()
+        summary = page.locator(".answer-box").bounding_box()
+        label = page.locator(".answer-box .verdict").bounding_box()
         assert label["x"] + label["width"] > summary["x"] + summary["width"] - 40  # starts right
         pdf = page.pdf(format="A4")
         assert pdf.startswith(b"%PDF") and len(pdf) > 5000
@@ -602,6 +669,7 @@ def test_switcher_choice_is_remembered_by_the_browser(browser, live_server):
         page = context.new_page()
         page.goto(live_server + "/")
         assert page.url.endswith("/en/")
+        page.locator(".lang-switch summary").click()
         page.locator('.lang-switch a[hreflang="ar"]').click()
         page.wait_for_url("**/ar/")
         assert page.evaluate("document.documentElement.dir") == "rtl"

@@ -146,3 +146,62 @@ def test_pages_work_without_javascript_and_load_nothing_from_outside(client):
     # The only script in the head is structured data: nothing that blocks rendering.
     for tag in re.findall(r"<script\b[^>]*>", head):
         assert 'type="application/ld+json"' in tag, tag
+
+
+# --------------------------------------------------------------------------- fact first
+
+
+def test_a_rumour_page_leads_with_the_verdict_and_the_answer(client):
+    """The truth sandwich: verdict and answer first (the heading), the rumour once, smaller
+    and labelled, then the facts."""
+    page = text(client.get("/en/rumours/take-our-jobs"))
+    verdict = page.index('class="verdict verdict-false"')
+    answer = page.index('<h1 class="answer">Research over decades')
+    rumour = page.index('<p class="rumour-claim" id="claim"><span class="claim-label">'
+                        'The rumour:</span> <q class="claim">They take our jobs</q></p>')
+    facts = page.index('id="facts"')
+    assert verdict < answer < rumour < facts
+    body = page[page.index("<body>"):]
+    assert body.count("They take our jobs") == 1  # the rumour once, labelled
+    assert "<title>False: They take our jobs · Rumours — facts against the rumours</title>" \
+        in page
+
+
+def test_lists_lead_with_the_verdict_and_the_answer(client):
+    for url in ("/en/", "/en/rumours/", "/en/topics/work", "/en/updates/springfield-set"):
+        page = text(client.get(url))
+        item = page[page.index('<li class="rumour-item">'):]
+        item = item[:item.index("</li>")]
+        assert item.index('class="verdict') < item.index('class="item-answer"') \
+            < item.index('class="item-claim"'), url
+        assert '<span class="claim-label">The rumour:</span>' in item, url
+
+
+def test_every_verdict_links_to_its_definition(client):
+    page = text(client.get("/en/rumours/take-our-jobs"))
+    assert '<a class="verdict verdict-false" href="/en/verdicts#verdict-false">' in page
+    listing = text(client.get("/es/rumours/"))
+    assert 'href="/es/verdicts#verdict-false"' in listing
+    assert 'href="/en/verdicts#strength-A"' in page  # evidence strengths too
+
+
+def test_the_verdicts_page_defines_each_verdict_with_an_anchor(client):
+    page = text(client.get("/en/verdicts"))
+    for verdict in ("false", "misleading", "partly-true", "unproven"):
+        assert f'id="verdict-{verdict}"' in page
+    assert "No evidence for it" in page and "Unproven" not in page
+    assert 'This does not mean "maybe true"' in page or \
+        "This does not mean &#34;maybe true&#34;" in page
+    assert '<a href="/en/rumours/?verdict=false">See the 2 entries with this verdict</a>' in page
+    assert 'id="strength-A"' in page and 'id="strength-D"' in page
+    spanish = text(client.get("/es/verdicts"))
+    assert "Sin pruebas" in spanish and "No quiere decir «quizá sea verdad»" in spanish
+    assert client.get("/xx/verdicts").status_code == 404
+    assert 'href="/en/verdicts"' in text(client.get("/en/"))  # the footer links it
+
+
+def test_footnote_links_are_named_as_sources(client):
+    page = text(client.get("/en/rumours/take-our-jobs"))
+    assert '<a class="footnote-ref" href="#fn:nas-2016" rel="noopener noreferrer" ' \
+           'aria-label="Source 1">1</a>' in page
+    assert 'aria-label="Fuente 2">2</a>' in text(client.get("/es/rumours/take-our-jobs"))

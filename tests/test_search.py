@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from rumours import create_app, search
 from rumours.cli import main as cli
 from rumours.library import load_library
+from rumours.thesaurus import load_thesaurus
 
 # ------------------------------------------------------------------ a small library
 
@@ -114,13 +115,27 @@ TRANSLATIONS = {
 }
 
 
+SYNONYMS = """\
+jobs:
+  en: [jobs, work, employment]
+  es: [trabajo, empleo, curro]
+  ht: [travay, djòb]
+health:
+  en: [hospitals, health system, A&E]
+  fr: [hôpitaux, urgences]
+"""
+
+
 def make_search_content(root: Path) -> Path:
-    """A content folder with the rumours above (the bundled site.yml)."""
+    """A content folder with the rumours above (the bundled site.yml) and a thesaurus."""
     content = root / "content"
     (content / "rumours").mkdir(parents=True)
     shutil.copy(BUNDLED_CONTENT / "site.yml", content / "site.yml")
+    for asset in BUNDLED_CONTENT.glob("*.svg"):  # the logo site.yml names
+        shutil.copy(asset, content / asset.name)
     for rumour_id, text in SOURCES.items():
         write(content / "rumours" / f"{rumour_id}.md", text)
+    write(content / "synonyms.yml", SYNONYMS)
     library = load_library(content, include_drafts=True)
     for (rumour_id, lang), text in TRANSLATIONS.items():
         fingerprint = library.rumour(rumour_id).fingerprint
@@ -140,9 +155,14 @@ def library(search_content):
 
 
 @pytest.fixture(scope="module")
-def index(library, tmp_path_factory) -> search.SearchIndex:
+def thesaurus(search_content, library):
+    return load_thesaurus(search_content, library.site.languages)
+
+
+@pytest.fixture(scope="module")
+def index(library, thesaurus, tmp_path_factory) -> search.SearchIndex:
     root = tmp_path_factory.mktemp("index")
-    search.build_index(library, root)
+    search.build_index(library, root, thesaurus)
     return search.SearchIndex(root)
 
 
@@ -243,6 +263,33 @@ def test_drafts_are_not_indexed_for_the_public(index):
     assert index.search("zanzibar quokkas", "en").total == 0
 
 
+def test_a_thesaurus_word_finds_the_claim_in_any_language(index):
+    results = index.search("djòb", "ht")  # Creole for "job": the claim says "jobs"
+    assert ids(results)[0] == "take-our-jobs" and results.answered
+    assert results.hits[0].match == "answer"
+    assert ids(index.search("URGENCES", "fr"))[0] == "health-abuse"  # fr word, en claim
+
+
+def test_words_of_a_concept_weigh_less_than_the_words_typed(index):
+    exact = index.search("jobs", "en").hits[0]
+    synonym = index.search("employment", "en").hits[0]
+    assert exact.id == synonym.id == "take-our-jobs"
+    assert synonym.score < exact.score
+
+
+def test_words_no_rumour_has_leave_the_query_unanswered(index):
+    assert index.search("they steal our jobs", "en").answered
+    results = index.search("jobs zeppelin lottery", "en")
+    assert not results.answered and ids(results)[0] == "take-our-jobs"
+    assert {hit.match for hit in results.hits} == {"related"}
+    assert not index.search("the", "en").answered
+
+
+def test_a_word_only_in_a_body_is_related_not_an_answer(index):
+    results = index.search("nurses", "en")  # only in health-abuse's facts
+    assert ids(results) == ["health-abuse"] and not results.answered
+
+
 # ---------------------------------------------------------------- snippets, typos
 
 
@@ -282,7 +329,8 @@ def test_longer_words_match_close_spellings(index):
     # One letter short: both rumours that say "immigrants".
     assert set(ids(index.search("imigrants", "en"))) == {"health-abuse", "take-our-jobs"}
     assert "health-abuse" in ids(index.search("hsopitals", "en"))  # two letters swapped
-    assert index.search("jbos", "en").total == 0  # short words are not guessed
+    assert ids(index.search("jbos", "en"))[0] == "take-our-jobs"  # a short word: only a swap
+    assert index.search("jbo", "en").total == 0  # shorter words are not guessed
 
 
 # --------------------------------------------------------------------------- filters
@@ -313,15 +361,29 @@ def test_api_search_contract(search_client):
     response = search_client.get("/api/search?q=quitan+el+empleo&lang=es&limit=5")
     assert response.status_code == 200
     body = response.get_json()
-    assert list(body) == ["query", "lang", "total", "suggestion", "results"]
+    assert list(body) == ["query", "lang", "total", "suggestion", "answered", "results"]
     assert body["query"] == "quitan el empleo" and body["lang"] == "es"
+    assert body["answered"] is True
     first = body["results"][0]
-    assert list(first) == ["id", "lang", "claim", "verdict", "url", "snippet", "score"]
+    assert list(first) == ["id", "lang", "claim", "verdict", "url", "snippet", "score", "match"]
     assert first == {**first, "id": "take-our-jobs", "lang": "es",
                      "claim": "Nos quitan el trabajo", "verdict": "false",
-                     "url": "/es/rumours/take-our-jobs"}
-    assert "<mark>" in first["snippet"] and isinstance(first["score"], float)
+                     "url": "/es/rumours/take-our-jobs", "match": "answer"}
+    # The snippet is the answer (the summary) in the shown language, matched words marked.
+    assert first["snippet"] == ("La investigación no encuentra efecto de la inmigración sobre "
+                                "el <mark>empleo</mark>.")
+    assert isinstance(first["score"], float)
     assert body["total"] >= len(body["results"])
+    assert {r["match"] for r in body["results"]} <= {"answer", "related"}
+
+
+def test_api_says_when_nothing_answers(search_client):
+    # "hospitals" is only in a body here; "lottery" is in no rumour at all.
+    body = search_client.get("/api/search?q=hospital+lottery+winners&lang=en").get_json()
+    assert body["answered"] is False and body["total"] >= 1
+    assert {r["match"] for r in body["results"]} == {"related"}
+    empty = search_client.get("/api/search?q=&lang=en").get_json()
+    assert empty["answered"] is False and empty["results"] == []
 
 
 def test_api_results_lang_is_the_fallback_when_untranslated(search_client):
@@ -349,6 +411,7 @@ def test_api_empty_or_unparseable_query_is_a_200_without_results(search_client, 
     response = search_client.get("/api/search", query_string={"q": query})
     assert response.status_code == 200
     assert response.get_json()["results"] == [] and response.get_json()["total"] == 0
+    assert response.get_json()["answered"] is False
 
 
 def test_api_long_queries_are_cut_not_refused(search_client):
@@ -378,9 +441,35 @@ def test_search_page_shows_claim_verdict_and_snippet(search_client):
     assert '<a class="rumour-link" href="/en/rumours/health-abuse">They abuse our health system' \
         in page
     assert "verdict-misleading" in page
-    assert "<mark>hospitals</mark>" in page
+    # The answer is the summary, matched words marked, not a passage of the body.
+    assert "Immigrants use <mark>hospitals</mark> less than people born here." in page
+    assert "Hospital visits are lower" not in page
     assert 'role="search"' in page and 'value="hospitals"' in page
     assert "<script" not in page.split("</main>")[0].split("<main")[1]
+
+
+def test_search_page_lists_answers_then_related_rumours(search_client):
+    page = search_client.get("/en/search?q=steal+our+jobs").get_data(as_text=True)
+    answers = page.split('id="answers-title"')[1].split("</ol>")[0]
+    assert 'href="/en/rumours/take-our-jobs"' in answers and "result-answer" in answers
+    assert "No answer yet" not in page
+    if 'id="related-title"' in page:  # other rumours that share a word come after
+        related = page.split('id="related-title"')[1].split("</ol>")[0]
+        assert "take-our-jobs" not in related and "result-related" in related
+
+
+def test_search_page_says_plainly_when_the_library_has_no_answer(search_client):
+    page = search_client.get("/en/search?q=hospital+lottery+winners").get_data(as_text=True)
+    no_answer = page.split('class="no-answer"')[1].split('id="related-title"')[0]
+    assert "No answer yet" in no_answer
+    assert "The library has no answer to “hospital lottery winners” yet." in no_answer
+    # Residents can report the rumour (the form gets the query), or use the contact line.
+    assert 'href="/en/report?q=hospital+lottery+winners"' in no_answer
+    assert "Tell us about a rumour you heard" in no_answer  # site.yml contact
+    # What shares some of its words is listed under its own heading, not as an answer.
+    related = page.split('id="related-title"')[1].split("</ol>")[0]
+    assert 'href="/en/rumours/health-abuse"' in related and "result-answer" not in page
+    assert 'id="answers-title"' not in page
 
 
 def test_search_page_marks_fallback_text_with_its_language(search_client):
@@ -395,17 +484,18 @@ def test_search_page_has_filters_and_keeps_them(search_client):
                         ("verdict", "partly-true")):
         assert re.search(rf'<select id="s-{name}" name="{name}">.*?<option value="{value}" '
                          r"selected>", page, re.S), name
-    assert "12 rumours match" in page
+    assert len(re.findall(r'class="rumour-item result-', page)) == 10
     assert "topic=public-space" in page and "page=2" in page  # the next page keeps filters
 
 
 def test_search_page_paginates(search_client):
     first = search_client.get("/en/search?q=neighbours").get_data(as_text=True)
     second = search_client.get("/en/search?q=neighbours&page=2").get_data(as_text=True)
-    assert first.count('class="rumour-item"') == 10 and second.count('class="rumour-item"') == 2
+    assert len(re.findall(r'class="rumour-item result-', first)) == 10
+    assert len(re.findall(r'class="rumour-item result-', second)) == 2
     assert 'aria-current="page"' in second and 'rel="prev"' in second
     assert 'rel="next"' in first and 'rel="next"' not in second
-    assert '<ol class="rumour-list search-results" start="11">' in second
+    assert '<ol class="rumour-list search-results" start="11"' in second
 
 
 def test_search_page_empty_state_helps(search_client):
@@ -596,6 +686,45 @@ def test_a_broken_new_index_leaves_the_open_one_in_service(library, tmp_path):
     assert search.SearchIndex(tmp_path).available
     with pytest.raises(search.IndexUnavailable):
         search.SearchIndex(tmp_path).search("jobs", "en")  # nothing good was ever open
+
+
+def zero_segments(index_root: Path) -> None:
+    """Overwrite the current build's segment files with zeros (a disk gone bad)."""
+    for segment in (index_root / search.CURRENT_LINK).resolve().glob("*.seg"):
+        segment.write_bytes(b"\0" * segment.stat().st_size)
+
+
+@pytest.mark.parametrize("when", ["while it is open", "before it is opened"])
+def test_an_index_found_broken_while_searching_is_reported_and_rebuilt(library, thesaurus,
+                                                                        tmp_path, when):
+    search.build_index(library, tmp_path, thesaurus)
+    index = search.SearchIndex(tmp_path, library, thesaurus)
+    if when == "while it is open":
+        assert index.search("jobs", "en").total and index.available
+    zero_segments(tmp_path)
+    with pytest.raises(search.IndexUnavailable):
+        index.search("hospitals", "en")  # never a quiet "nothing found"
+    assert not index.available and "broken" in index.problem
+    index.wait_for_repair(120)
+    assert index.available and index.problem is None
+    assert ids(index.search("hospitals", "en"))[0] == "health-abuse"
+
+
+def test_the_app_reports_a_broken_index_on_healthz_and_heals(search_content, tmp_path):
+    app = create_app({"TESTING": True, "CONTENT_DIR": search_content, "INSTANCE_DIR": tmp_path})
+    client = app.test_client()
+    assert client.get("/api/search?q=jobs").get_json()["total"]
+    assert client.get("/healthz").get_json()["status"] == "ok"
+    zero_segments(tmp_path / "index")
+    assert client.get("/api/search?q=hospitals").status_code == 503
+    health = client.get("/healthz").get_json()
+    assert health["status"] == "degraded"
+    assert any(p.startswith("search: the search index") and "broken" in p
+               for p in health["problems"]), health
+    app.extensions["rumours"].artefact("search").wait_for_repair(120)
+    body = client.get("/api/search?q=steal+jobs").get_json()
+    assert body["results"][0]["id"] == "take-our-jobs"
+    assert client.get("/healthz").get_json()["status"] == "ok"
 
 
 def test_the_app_builds_the_index_at_start_only_when_stale(search_content, tmp_path):

@@ -21,11 +21,16 @@ BAYT = "بيت"
 BAYT_VISUAL_FORMS = "\ufe96\ufef4\ufe91"
 
 
+ANSWER = ("Research over decades finds very little effect of immigration on the jobs of "
+          "people already living here.")
+
+
 def card(**changes) -> ShareCard:
     base = ShareCard(
         lang="en", direction="ltr", site_name="Rumours", host="rumours.example.org",
-        kicker="The rumour", claim="“They take our jobs”", claim_lang="en",
+        kicker="The rumour:", claim="“They take our jobs”", claim_lang="en",
         claim_direction="ltr", verdict="false", verdict_text="Verdict: False",
+        answer=ANSWER, answer_lang="en", answer_direction="ltr",
     )
     return replace(base, **changes)
 
@@ -72,22 +77,45 @@ def test_arabic_is_shaped_and_right_to_left_with_the_font_the_images_use(tmp_pat
     assert shaped.width < unshaped.width
 
 
-def test_the_claim_on_an_arabic_image_is_shaped(tmp_path):
-    arabic = card(lang="ar", direction="rtl", claim=BAYT, claim_lang="ar",
-                  claim_direction="rtl")
+def test_the_answer_on_an_arabic_image_is_shaped_and_right_aligned(tmp_path):
+    arabic = card(lang="ar", direction="rtl", answer=BAYT, answer_lang="ar",
+                  answer_direction="rtl")
     # The same letters already in their joined forms (presentation forms, logical order):
     # what the image must show if it shapes the plain letters.
-    reference = card(lang="ar", direction="rtl", claim=BAYT_VISUAL_FORMS[::-1],
-                     claim_lang="ar", claim_direction="rtl")
-    band, width = share_images.BAND, share_images.WIDTH  # the verdict band is not text
-    box = (band, share_images.CLAIM_BOX[0] - 10, width - band, share_images.CLAIM_BOX[1])
+    reference = card(lang="ar", direction="rtl", answer=BAYT_VISUAL_FORMS[::-1],
+                     answer_lang="ar", answer_direction="rtl")
+    box = share_images.layout(arabic, Fonts(tmp_path))["answer"].box
     drawn = ink(png(render(arabic, tmp_path)), box)
     expected = ink(png(render(reference, tmp_path)), box)
     assert difference(drawn, expected) < 0.01
-    # Right-aligned: the claim ends at the right margin in a right-to-left layout.
+    # Right-aligned: the answer ends at the card's right padding in a right-to-left layout.
     region = png(render(arabic, tmp_path)).crop(box).convert("L").point(
         lambda v: 255 if v < 128 else 0)
-    assert region.getbbox()[2] + band > width - share_images.MARGIN - 10
+    assert region.getbbox()[2] > (box[2] - box[0]) - 10
+
+
+def test_the_answer_leads_and_a_square_crop_still_shows_the_verdict_and_the_answer(tmp_path):
+    """Fact first: verdict, then the answer, largest; the rumour once, smaller, labelled.
+    Apps that crop link previews to a square (the centre 630 x 630) keep all three."""
+    blocks = share_images.layout(card(), Fonts(tmp_path))
+    left, right = share_images.CROP
+    assert (left, right) == (285, 915)
+    for name in ("verdict", "answer", "kicker", "claim"):
+        x0, y0, x1, y1 = blocks[name].box
+        assert left <= x0 < x1 <= right and 0 <= y0 < y1 <= share_images.HEIGHT, name
+    verdict, answer = blocks["verdict"], blocks["answer"]
+    kicker, claim = blocks["kicker"], blocks["claim"]
+    assert verdict.box[3] <= answer.box[1] < answer.box[3] <= kicker.box[1] < claim.box[1]
+    assert answer.size >= 1.4 * claim.size
+    assert " ".join(answer.lines) == ANSWER  # the whole answer, not a fragment
+    image = png(render(card(), tmp_path)).convert("RGB")
+    square = image.crop((left, 0, right, share_images.HEIGHT))
+    colour = tuple(int(share_images.VERDICT_COLOURS["false"][i:i + 2], 16) for i in (1, 3, 5))
+    pill = square.crop((verdict.box[0] - left, verdict.box[1], verdict.box[2] - left,
+                        verdict.box[3]))
+    assert pill.getcolors(1 << 16) and max(pill.getcolors(1 << 16))[1] == colour
+    text_box = (answer.box[0] - left, answer.box[1], answer.box[2] - left, answer.box[3])
+    assert ink(square, text_box).width > 0.6 * (text_box[2] - text_box[0])
 
 
 def test_mixed_arabic_and_latin_text_has_a_glyph_for_every_character(tmp_path):
@@ -101,15 +129,17 @@ def test_mixed_arabic_and_latin_text_has_a_glyph_for_every_character(tmp_path):
     assert Path(latin.path).name == "NotoSans-Bold.ttf"
 
 
-def test_a_long_claim_is_fitted_into_four_lines_at_most(tmp_path):
-    long = card(claim="“" + " ".join(["immigrants"] * 60) + "”")
-    image = Image.new("RGB", (share_images.WIDTH, share_images.HEIGHT))
-    draw = ImageDraw.Draw(image)
-    width = share_images.WIDTH - 2 * share_images.MARGIN
-    font, lines, _height = share_images._fit_claim(draw, long, Fonts(tmp_path), width)
-    assert len(lines) <= share_images.MAX_CLAIM_LINES
-    assert lines[-1].endswith("…")
-    assert all(draw.textlength(line, font=font) <= width for line in lines)
+def test_a_long_answer_keeps_whole_sentences_and_a_long_claim_is_cut(tmp_path):
+    sentence = "Immigrants paid " + " ".join(["more"] * 14) + " taxes than they received. "
+    long = card(answer=sentence * 8, claim="“" + " ".join(["immigrants"] * 60) + "”")
+    blocks = share_images.layout(long, Fonts(tmp_path))
+    answer = " ".join(blocks["answer"].lines)
+    assert answer.endswith("received.") and answer in (sentence * 8).strip()
+    assert blocks["answer"].size in share_images.ANSWER_SIZES
+    assert len(answer) < len(sentence * 8)  # whole sentences left out, none cut
+    assert len(blocks["claim"].lines) <= share_images.MAX_CLAIM_LINES
+    assert blocks["claim"].lines[-1].endswith("…")
+    assert blocks["answer"].box[3] <= blocks["kicker"].box[1]
     assert png(render(long, tmp_path)).size == (1200, 630)
 
 
@@ -163,3 +193,18 @@ def test_the_verdict_colour_is_painted(tmp_path, verdict):
     expected = share_images.VERDICT_COLOURS[verdict]
     colour = tuple(int(expected[i:i + 2], 16) for i in (1, 3, 5))
     assert image.getpixel((5, 300)) == colour  # the band on the inline-start edge
+
+
+def test_the_image_of_a_page_leads_with_its_answer_in_the_readers_language(app):
+    from rumours.views.share_images import share_card
+
+    with app.test_request_context("/es/rumours/take-our-jobs/share.png"):
+        from flask import g
+
+        g.lang = "es"
+        library = app.extensions["rumours"].library
+        shown = share_card(library.rumour("take-our-jobs"), "es")
+    assert shown.answer.startswith("Décadas de investigación")
+    assert shown.kicker == "El rumor:" and shown.claim == "«Nos quitan el trabajo»"
+    assert shown.verdict_text == "Veredicto: Falso"
+    assert shown.site_name == "Rumores: datos contra los rumores"  # translated name

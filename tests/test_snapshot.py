@@ -29,12 +29,16 @@ def test_a_broken_edit_keeps_the_last_good_library_and_shows_the_error(dev_app, 
     path = content_dir / "rumours" / "take-our-jobs.md"
     path.write_text(path.read_text().replace('verdict: "false"', "verdict: wrong"))
     touch_later(path)
-    response = client.get("/en/rumours/take-our-jobs")
+    response = client.get("/en/rumours/")
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert "verdict-false" in page  # still the last good version
     assert "The content has errors" in page
     assert "content/rumours/take-our-jobs.md:7: verdict:" in page
+    # The broken entry's own page previews the edit, its problem beside the verdict.
+    entry = client.get("/en/rumours/take-our-jobs").get_data(as_text=True)
+    assert "Draft preview of content/rumours/take-our-jobs.md." in entry
+    assert "&#39;wrong&#39; is not a verdict" in entry
     assert dev_app.extensions["rumours"].errors
     # fixing it again clears the banner
     path.write_text(path.read_text().replace("verdict: wrong", "verdict: misleading"))

@@ -114,7 +114,9 @@ def test_other_pages_carry_no_claim_review(client):
 def test_open_graph_and_twitter_tags_describe_the_rumour(client):
     head = read(client, "/es/rumours/take-our-jobs")
     assert head.one("og:type") == "article"
-    assert head.one("og:title") == "Nos quitan el trabajo"
+    # Fact first in link previews too: the verdict and the answer, the rumour labelled after.
+    assert head.one("og:title").startswith("Falso: Décadas de investigación")
+    assert head.one("og:description").endswith("El rumor: «Nos quitan el trabajo»")
     assert head.one("og:description").startswith("Décadas de investigación")
     assert head.one("og:url") == f"{BASE}/es/rumours/take-our-jobs"
     assert head.one("og:locale") == "es_ES"
@@ -123,7 +125,7 @@ def test_open_graph_and_twitter_tags_describe_the_rumour(client):
     assert head.one("og:image:width") == "1200" and head.one("og:image:height") == "630"
     assert "Nos quitan el trabajo" in head.one("og:image:alt")
     assert head.one("twitter:card") == "summary_large_image"
-    assert head.one("twitter:title") == "Nos quitan el trabajo"
+    assert head.one("twitter:title") == head.one("og:title")
     assert head.one("twitter:image") == head.one("og:image")
     canonical = [link for link in head.links if link.get("rel") == "canonical"]
     assert [c["href"] for c in canonical] == [f"{BASE}/es/rumours/take-our-jobs"]

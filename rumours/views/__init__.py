@@ -14,8 +14,10 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(api.bp)
     errors.init_app(app)
 
-    from rumours.views import feeds, publishing, share_images
+    from rumours.views import feeds, identity, publishing, share_images, verdicts
 
+    app.register_blueprint(verdicts.bp)
+    app.register_blueprint(identity.bp)
     app.register_blueprint(feeds.bp)
     app.register_blueprint(share_images.bp)
     app.register_blueprint(publishing.bp)
@@ -32,3 +34,8 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(search.bp)
     app.register_blueprint(search.api_bp)
+
+    from rumours.reports import admin, public
+
+    app.register_blueprint(public.bp)
+    app.register_blueprint(admin.bp)

@@ -15,7 +15,7 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
 
 from rumours import rendering
 from rumours.cards import CardMaker
@@ -104,32 +104,47 @@ def requested_ids() -> list[str]:
 
 
 def topic_groups(lib: Library) -> list[tuple[str, list[Rumour]]]:
-    """Rumours grouped by their first topic, in the order of site.yml's topics."""
-    groups: dict[str, list[Rumour]] = {topic: [] for topic in lib.site.topics}
-    for rumour in lib.rumours:
-        groups.setdefault(rumour.topics[0], []).append(rumour)
-    return [(topic, rumours) for topic, rumours in groups.items() if rumours]
+    """Every rumour under each of its topics, in site.yml's order: the same lists (and counts)
+    as the topic pages, so a topic's count is the number of cards it shows."""
+    return [(topic, list(lib.filter(topic=topic))) for topic in lib.site.topics
+            if lib.filter(topic=topic)]
 
 
 def render_builder(error: str | None = None, selected: tuple[str, ...] = (),
-                   status: int = 200, card_lang: str | None = None):
+                   status: int = 200, card_lang: str | None = None, opened: str = ""):
     """The deck builder page (also shown, with the problem, when a deck request is refused)."""
     lib = library()
     site = lib.site
     topic_counts = [(t, len(lib.filter(topic=t))) for t in site.topics]
     place_counts = [(p, len(lib.filter(place=p))) for p in site.places]
+    limit = max_deck_cards()
     return render_template(
         "cards/builder.html", groups=topic_groups(lib), selected=set(selected),
+        selected_count=len(set(selected)), opened=opened,
         topic_counts=[(t, n) for t, n in topic_counts if n],
-        place_counts=[(p, n) for p, n in place_counts if n],
-        card_lang=card_lang or g.lang, error=error, max_cards=max_deck_cards(),
+        place_counts=[(p, n) for p, n in place_counts if n], total=len(lib.rumours),
+        card_lang=card_lang or g.lang, error=error, max_cards=limit,
         chosen_topic=request.args.get("topic", ""), chosen_place=request.args.get("place", ""),
+        count_labels=[ngettext("%(num)d card selected", "%(num)d cards selected", n)
+                      for n in range(limit + 1)],
+        over_label=gettext("Too many cards: a deck holds at most %(max)d.", max=limit),
     ), status
 
 
 @bp.get("/cards/")
 def deck_builder():
-    return render_builder()
+    """The builder; `select=<topic>` (a "select all" button, no script needed) ticks every
+    card of a topic on top of the cards already ticked (`ids`)."""
+    lib = library()
+    ids = requested_ids()
+    known = [i for i in ids if lib.rumour(i) is not None]
+    topic = require_choice(request.args.get("select"), lib.site.topics, "topic")
+    if topic:
+        known += [r.id for r in lib.filter(topic=topic) if r.id not in known]
+    language = request.args.get("language")
+    if language not in lib.site.languages:
+        language = None
+    return render_builder(selected=tuple(known), card_lang=language, opened=topic or "")
 
 
 @bp.get("/cards.pdf")
@@ -144,6 +159,13 @@ def deck_pdf():
         abort(400, description=f"Unknown language: {language[:20]!r}")
     if ids and (topic or place):
         abort(400, description="Ask for a list of ids or for a topic/place, not both.")
+    # "Print a whole set" sends topic and place (empty for all of them): with neither chosen,
+    # that is the whole library; a bare /<lang>/cards.pdf is too. The one-by-one form sends
+    # only ids: sent with none ticked, it is a mistake to explain.
+    whole_set = "topic" in request.args or "place" in request.args or not request.args
+    if not ids and not topic and not place and not whole_set:
+        return render_builder(gettext("Pick at least one card, a topic or a place."), (), 400,
+                              card_lang=language)
     if language != g.lang:
         # The form lets an agent pick the cards' language: go to that language's address.
         args = {"ids": ",".join(ids)} if ids else {
@@ -169,7 +191,15 @@ def deck_pdf():
                         "Pick the cards one by one.", num=len(rumours), max=limit),
                 (), 400)
     else:
-        return render_builder(gettext("Pick at least one card, a topic or a place."), (), 400)
+        # The defaults of "Print a whole set" (all topics, all places): the whole library.
+        rumours = list(lib.rumours)
+        if not rumours:
+            abort(404)
+        if len(rumours) > limit:
+            return render_builder(
+                gettext("The whole library has %(num)d cards; a deck holds at most %(max)d. "
+                        "Choose a topic or a place.", num=len(rumours), max=limit),
+                (), 400)
     maker = card_maker()
     # One deck per set of cards, whatever the order or repeats it was asked with: cards come
     # in library order, so a reordered list is the same (cached) deck, never a new render.

@@ -28,7 +28,7 @@ def _info(topic: str | None) -> feeds.FeedInfo:
     lang = g.lang
     if topic is None:
         return feeds.FeedInfo(
-            lang=lang, title=site.name,
+            lang=lang, title=gettext(site.name),
             description=gettext("New and re-reviewed answers to rumours about migrants, "
                                 "and news from the team."),
             home_path=url_for("pages.home", lang=lang),
@@ -38,7 +38,7 @@ def _info(topic: str | None) -> feeds.FeedInfo:
     label = topic_label(topic)
     return feeds.FeedInfo(
         lang=lang, topic=topic,
-        title=gettext("%(site)s: %(topic)s", site=site.name, topic=label),
+        title=gettext("%(site)s: %(topic)s", site=gettext(site.name), topic=label),
         description=gettext("New and re-reviewed answers to rumours about migrants on "
                             "this topic: %(topic)s.", topic=label),
         home_path=url_for("pages.topic", lang=lang, topic=topic),

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from flask import abort, g, render_template, request
+from flask import abort, current_app, g, render_template, request
 
+from rumours import draft_preview
+from rumours.library import ID_PATTERN
 from rumours.page_cache import cached_page
-from rumours.views.common import lang_blueprint, library, require_choice
+from rumours.views.common import lang_blueprint, library, live, require_choice
 
 bp = lang_blueprint("pages", __name__)
 
@@ -41,9 +43,26 @@ def rumour_list():
 @cached_page()
 def rumour(rumour_id: str):
     item = library().rumour(rumour_id)
+    if current_app.config["DEV"]:
+        preview = draft_preview_of(rumour_id, broken_only=item is not None)
+        if preview is not None:
+            return render_template("draft_preview.html", preview=preview)
     if item is None:
         abort(404)
     return render_template("rumour.html", rumour=item, text=item.text(g.lang))
+
+
+def draft_preview_of(rumour_id: str, broken_only: bool):
+    """In the preview: the file of an entry that does not load (a fresh draft, a broken
+    edit), shown as it is with its problems; None when the library's version is current."""
+    if not ID_PATTERN.match(rumour_id):
+        return None
+    lib = library()
+    problems = draft_preview.file_problems((*live().errors, *lib.warnings), rumour_id)
+    if broken_only and not any(p.is_error for p in problems):
+        return None
+    return draft_preview.load(current_app.config["CONTENT_DIR"], rumour_id, g.lang,
+                              lib.site.default_language, problems)
 
 
 @bp.get("/topics/")

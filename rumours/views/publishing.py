@@ -9,6 +9,7 @@ from flask import Blueprint, Response, current_app, url_for
 from flask_babel import gettext
 
 from rumours import sitemap, structured_data
+from rumours.feeds import headline
 from rumours.library import Rumour, RumourText
 from rumours.templating import has_endpoint, verdict_label
 from rumours.views.common import library
@@ -45,14 +46,17 @@ def rumour_meta(rumour: Rumour, text: RumourText, lang: str) -> RumourMeta:
     if has_endpoint("share_images.image"):
         image = absolute_url("share_images.image", lang=lang, rumour_id=rumour.id)
     label = verdict_label(rumour.verdict)
+    # Fact first in link previews too: the verdict and the answer, then the rumour, labelled.
     return RumourMeta(
-        url=url, title=text.claim, description=text.summary,
+        url=url, title=gettext("%(verdict)s: %(answer)s", verdict=label,
+                               answer=headline(text.summary)),
+        description=text.summary + " " + gettext("The rumour: “%(claim)s”", claim=text.claim),
         locale=structured_data.og_locale(lang),
         alternate_locales=tuple(structured_data.og_locale(code) for code in rumour.languages
                                 if code != lang),
         image=image,
-        image_alt=gettext("The rumour “%(claim)s”. Verdict: %(verdict)s.", claim=text.claim,
-                          verdict=label),
+        image_alt=gettext("Verdict: %(verdict)s. %(answer)s The rumour: “%(claim)s”",
+                          verdict=label, answer=text.summary, claim=text.claim),
         claim_review=structured_data.claim_review(library().site, rumour, text, url, label,
                                                   image),
     )
@@ -82,7 +86,7 @@ def robots_txt():
     if current_app.config["DEV"]:
         rules = ["User-agent: *", "Disallow: /"]  # a preview with drafts is not for indexing
     else:
-        rules = ["User-agent: *", "Allow: /", "Disallow: /api/"]
+        rules = ["User-agent: *", "Allow: /", "Disallow: /api/", "Disallow: /admin/"]
         if has_endpoint("search.search_page"):
             rules += [f"Disallow: {url_for('search.search_page', lang=lang)}"
                       for lang in lib.site.languages]

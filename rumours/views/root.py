@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, jsonify, redirect, url_for
 
-from rumours import i18n, search
+from rumours import i18n
 from rumours.views.common import library, live
 
 bp = Blueprint("root", __name__)
@@ -33,8 +33,9 @@ def healthz():
     search_ok = bool(search_index is not None and search_index.available)
     problems = [str(p) for p in holder.errors[:MAX_PROBLEMS_SHOWN]]
     if not search_ok:
-        problems.append("search: no search index is available")
-    elif search.current_stamp(search_index.root) != search.index_stamp(snapshot.library):
+        problems.append("search: " + (getattr(search_index, "problem", None)
+                                      or "no search index is available"))
+    elif not search_index.built_for(snapshot.library):
         problems.append("search: the index is older than the library (being rebuilt)")
     body = {
         "status": "degraded" if problems else "ok",

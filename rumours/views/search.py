@@ -9,9 +9,12 @@ from flask_babel import gettext
 from markupsafe import Markup
 
 from rumours.library import Rumour
+from rumours.reports.unanswered import note_search
 from rumours.search import (
+    ANSWER,
     MAX_LIMIT,
     MAX_PAGE,
+    RELATED,
     IndexUnavailable,
     SearchIndex,
     SearchResults,
@@ -30,12 +33,14 @@ DEFAULT_LIMIT = 10
 
 @dataclass(frozen=True)
 class ShownHit:
-    """A search result as the page shows it: the rumour, its text and the snippet."""
+    """A search result as the page shows it: the rumour, its text, its answer (the summary,
+    matched words marked) and whether it answers the query or is only related."""
 
     rumour: Rumour
     lang: str
     claim: str
     snippet: Markup
+    match: str = RELATED
 
 
 def _search_index() -> SearchIndex:
@@ -83,7 +88,7 @@ def _shown(results: SearchResults) -> list[ShownHit]:
         rumour = lib.rumour(hit.id)
         if rumour is not None:
             text = rumour.text(hit.lang)
-            shown.append(ShownHit(rumour, text.lang, text.claim, hit.snippet))
+            shown.append(ShownHit(rumour, text.lang, text.claim, hit.snippet, hit.match))
     return shown
 
 
@@ -95,12 +100,17 @@ def search_page():
     filters = _filters()
     page = _whole_number("page", 1, MAX_PAGE)
     results = _run(query, g.lang, filters, PER_PAGE, page) if query else None
+    if results is not None:
+        note_search(query, g.lang, results, filtered=any(filters.values()))
     topics = [(t, n) for t, n in ((t, len(lib.filter(topic=t))) for t in lib.site.topics) if n]
     pages = page_count(results.total, PER_PAGE) if results else 1
     if results and results.total and page > pages:
         abort(404)  # past the last page of results
+    hits = _shown(results) if results else []
     return render_template(
-        "search.html", query=query, results=results, hits=_shown(results) if results else [],
+        "search.html", query=query, results=results, hits=hits,
+        answers=[h for h in hits if h.match == ANSWER],
+        related=[h for h in hits if h.match != ANSWER],
         page=page, pages=pages, topics=topics, filters=filters,
         active_filters=any(filters.values()),
     )
@@ -108,7 +118,8 @@ def search_page():
 
 @api_bp.get("/search")
 def api_search():
-    """JSON search: {query, lang, total, suggestion, results: [...]}, as ARCHITECTURE.md says."""
+    """JSON search: {query, lang, total, suggestion, answered, results: [...]}, each result
+    marked "answer" or "related", as ARCHITECTURE.md says."""
     lang = requested_lang()
     limit = _whole_number("limit", DEFAULT_LIMIT, MAX_LIMIT)
     page = _whole_number("page", 1, MAX_PAGE)
@@ -116,8 +127,9 @@ def api_search():
     query = clean_query(request.args.get("q"))
     if not query:
         return jsonify({"query": query, "lang": lang, "total": 0, "suggestion": None,
-                        "results": []})
+                        "answered": False, "results": []})
     results = _run(query, lang, filters, limit, page)
+    note_search(query, lang, results, filtered=any(filters.values()))
     lib = library()
     items = []
     for hit in results.hits:
@@ -133,6 +145,8 @@ def api_search():
             "url": url_for("pages.rumour", lang=lang, rumour_id=rumour.id),
             "snippet": str(hit.snippet),
             "score": hit.score,
+            "match": hit.match,
         })
     return jsonify({"query": results.query, "lang": lang, "total": results.total,
-                    "suggestion": results.suggestion, "results": items})
+                    "suggestion": results.suggestion, "answered": results.answered,
+                    "results": items})

@@ -24,13 +24,14 @@ def share_card(rumour: Rumour, lang: str) -> ShareCard:
     site = library().site
     text = rumour.text(lang)
     return ShareCard(
-        lang=lang, direction=i18n.direction(lang), site_name=site.name,
+        lang=lang, direction=i18n.direction(lang), site_name=gettext(site.name),
         host=urlsplit(site.base_url).netloc or site.base_url,
-        kicker=gettext("The rumour"),
+        kicker=gettext("The rumour:"),
         claim=gettext("“%(claim)s”", claim=text.claim),
         claim_lang=text.lang, claim_direction=i18n.direction(text.lang),
         verdict=rumour.verdict,
         verdict_text=gettext("Verdict:") + " " + verdict_label(rumour.verdict),
+        answer=text.summary, answer_lang=text.lang, answer_direction=i18n.direction(text.lang),
     )
 
 

@@ -1,10 +1,12 @@
 // The static export's search and forms, for a copy served from any static host or opened
 // from a folder (file://). Added to every page by `rumours build`; not used by the live site.
 //
-// - Search boxes (role="search") search the rumours saved in the copy: the index is
-//   <lang>/search-index.js (a script, because file:// pages cannot fetch JSON). When the
-//   site sets `search_url`, the form itself points to the live search, so without
-//   JavaScript it still works online, and the results offer a link to it.
+// - Search boxes (role="search") search the rumours saved in the copy with the live search's
+//   analysis and ranking (offline-search-engine.js): answers first, then related rumours,
+//   and a plain "no answer yet" when nothing answers. The index is <lang>/search-index.js
+//   (a script, because file:// pages cannot fetch JSON). When the site sets `search_url`,
+//   the form itself points to the live search, so without JavaScript it still works
+//   online, and the results offer a link to it.
 // - Other GET forms (filters, decks) open the saved page for that choice when the copy has
 //   one (export-manifest.js lists them), filter the list offline, or else go to the live site.
 (function () {
@@ -33,7 +35,10 @@
   }
 
   function index() {
-    return load(root + lang + "/search-index.js").then(function () {
+    return Promise.all([
+      load(root + lang + "/search-index.js"),
+      load(root + "static/js/offline-search-engine.js"),
+    ]).then(function () {
       return window.RUMOURS_SEARCH_INDEX[lang];
     });
   }
@@ -42,56 +47,6 @@
     return load(root + "export-manifest.js").then(function () {
       return window.RUMOURS_EXPORT;
     });
-  }
-
-  // The same folding as rumours/offline_search.py: no accents, no Arabic vowel marks.
-  var arabicFolds = { "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ة": "ه", "ى": "ي" };
-  function fold(text) {
-    return text.normalize("NFKD").replace(/\p{M}/gu, "").normalize("NFC")
-      .replace(/[أإآٱةى]/g, function (ch) { return arabicFolds[ch]; }).toLowerCase();
-  }
-  function words(text) {
-    return fold(text).split(/[^\p{L}\p{N}]+/u).filter(function (w) { return w.length > 0; });
-  }
-
-  var weights = { claim: 4, other: 2, summary: 2, body: 1 };
-  function match(word, term) {
-    if (word === term) { return 1; }
-    if (term.length >= 3 && word.indexOf(term) === 0) { return 0.8; }
-    if (word.length >= 4 && term.indexOf(word) === 0) { return 0.6; }
-    return 0;
-  }
-
-  function search(data, query) {
-    var terms = words(query).filter(function (t) { return t.length > 1; });
-    var docs = data.docs;
-    var results = [];
-    var idf = {};
-    terms.forEach(function (term) {
-      var n = docs.filter(function (doc) {
-        return Object.keys(weights).some(function (field) {
-          return doc.words[field].some(function (w) { return match(w, term) > 0; });
-        });
-      }).length;
-      idf[term] = Math.log(1 + docs.length / (1 + n));
-    });
-    docs.forEach(function (doc) {
-      var score = 0;
-      terms.forEach(function (term) {
-        var best = 0;
-        Object.keys(weights).forEach(function (field) {
-          doc.words[field].forEach(function (w) {
-            best = Math.max(best, match(w, term) * weights[field]);
-          });
-        });
-        score += best * idf[term];
-      });
-      if (score > 0) {
-        results.push({ doc: doc, score: score });
-      }
-    });
-    results.sort(function (a, b) { return b.score - a.score; });
-    return results.slice(0, 20).map(function (r) { return r.doc; });
   }
 
   function element(tag, attrs, text) {
@@ -111,14 +66,7 @@
     return section;
   }
 
-  function show(form, data, title, docs, emptyText, liveLink) {
-    var section = panel(form);
-    section.textContent = "";
-    section.appendChild(element("h2", {}, title));
-    section.appendChild(element("p", { "class": "offline-note" }, data.labels.offline));
-    if (!docs.length) {
-      section.appendChild(element("p", {}, emptyText));
-    }
+  function resultList(data, docs) {
     var list = element("ul", { "class": "rumour-list" });
     docs.forEach(function (doc) {
       var item = element("li", { "class": "rumour-item" });
@@ -135,7 +83,23 @@
                                doc.summary));
       list.appendChild(item);
     });
-    section.appendChild(list);
+    return list;
+  }
+
+  // groups: [{title, docs}] shown in order; note: a sentence before them (or none).
+  function show(form, data, title, groups, note, liveLink) {
+    var section = panel(form);
+    section.textContent = "";
+    section.appendChild(element("h2", {}, title));
+    section.appendChild(element("p", { "class": "offline-note" }, data.labels.offline));
+    if (note) {
+      section.appendChild(element("p", { "class": "result-count", role: "status" }, note));
+    }
+    groups.forEach(function (group) {
+      if (!group.docs.length) { return; }
+      if (group.title) { section.appendChild(element("h3", {}, group.title)); }
+      section.appendChild(resultList(data, group.docs));
+    });
     if (liveLink) {
       var p = element("p");
       p.appendChild(element("a", { href: liveLink }, data.labels.live));
@@ -149,7 +113,16 @@
     index().then(function (data) {
       var live = searchUrl ? searchUrl + (searchUrl.indexOf("?") < 0 ? "?" : "&") +
         "q=" + encodeURIComponent(query) : "";
-      show(form, data, data.labels.results, search(data, query), data.labels.none, live);
+      var found = window.RumoursOfflineSearch.search(data, query, lang);
+      var results = found.results.slice(0, 20);
+      var answers = results.filter(function (r) { return r.match === "answer"; });
+      var related = results.filter(function (r) { return r.match !== "answer"; });
+      var docs = function (rs) { return rs.map(function (r) { return r.doc; }); };
+      var note = !results.length ? data.labels.none : (found.answered ? "" : data.labels.no_answer);
+      show(form, data, data.labels.results, [
+        { title: answers.length ? data.labels.answers : "", docs: docs(answers) },
+        { title: data.labels.related, docs: docs(related) },
+      ], note, live);
     });
   }
 
@@ -183,7 +156,8 @@
           return true;
         });
       });
-      show(form, data, data.labels.filtered, docs, data.labels.no_filter_match, "");
+      show(form, data, data.labels.filtered, [{ title: "", docs: docs }],
+           docs.length ? "" : data.labels.no_filter_match, "");
     });
   }
 

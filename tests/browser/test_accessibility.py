@@ -15,6 +15,7 @@ PAGES = {
     "rumour": "/{lang}/rumours/take-our-jobs",
     "search": "/{lang}/search?q=jobs",
     "deck": "/{lang}/cards/",
+    "verdicts": "/{lang}/verdicts",
 }
 
 

@@ -30,7 +30,8 @@ def test_resident_searches_reads_switches_to_arabic_and_gets_the_card(page, bund
     page.wait_for_url(re.compile(r"/en/rumours/take-our-jobs$"))
     assert page.locator("h1").inner_text().strip("“”")
     shot(page, "resident-3-rumour")
-    page.locator("nav[aria-label] a[hreflang='ar']").first.click()
+    page.locator(".lang-switch summary").click()  # the language menu folds on a phone
+    page.locator(".lang-switch a[hreflang='ar']").click()
     page.wait_for_url(re.compile(r"/ar/rumours/take-our-jobs$"))
     assert page.locator("html").get_attribute("dir") == "rtl"
     assert page.locator("html").get_attribute("lang") == "ar"
@@ -47,12 +48,14 @@ def test_resident_searches_reads_switches_to_arabic_and_gets_the_card(page, bund
 def test_agent_builds_a_deck(page, bundled_server):
     page.goto(bundled_server.url + "/en/cards/")
     shot(page, "agent-1-deck-builder")
-    boxes = page.locator("input[type=checkbox][name=ids]")
+    page.locator(".pick-group summary").first.click()  # topics fold: open the first one
+    boxes = page.locator(".pick-group[open] input[type=checkbox][name=ids]")
     assert boxes.count() >= 4
     chosen = []
     for index in range(4):
         boxes.nth(index).check()
         chosen.append(boxes.nth(index).get_attribute("value"))
+    assert page.locator("#selected-count").inner_text() == "4 cards selected"
     with page.expect_download() as download_info:
         page.locator("form button[type=submit], form input[type=submit]").last.click()
     download = download_info.value
@@ -76,7 +79,7 @@ def test_comms_team_edit_updates_the_open_page(page, tmp_path):
         source.write_text(text.replace(claim, "Edited live: " + claim, 1), encoding="utf-8")
         # no manual refresh: the open page reloads itself
         page.wait_for_function(
-            "() => document.querySelector('h1').textContent.includes('Edited live')",
+            "() => document.querySelector('.rumour-claim').textContent.includes('Edited live')",
             timeout=15_000)
         shot(page, "comms-2-after-edit")
         broken = source.read_text(encoding="utf-8").replace("verdict:", "verdikt:", 1)
@@ -84,5 +87,9 @@ def test_comms_team_edit_updates_the_open_page(page, tmp_path):
         source.write_text(broken, encoding="utf-8")
         page.wait_for_function(
             "() => document.body.textContent.includes('verdikt')", timeout=15_000)
-        assert "Edited live" in page.locator("h1").inner_text()  # last good library kept
+        # The broken edit is previewed as it is, its problem shown beside it.
+        assert "Edited live" in page.locator(".rumour-claim").inner_text()
+        assert "Draft preview of content/rumours/take-our-jobs.md" in page.locator(
+            ".draft-notice").inner_text()
+        assert "verdikt" in page.locator(".draft-notice .field-problems").inner_text()
         shot(page, "comms-3-broken-edit")

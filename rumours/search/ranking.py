@@ -1,0 +1,372 @@
+"""Ranking: how much of a query's meaning each rumour's claim covers, and whether it answers.
+
+A query is read in every site language (rumours/search/analysis.py): each content word
+(stop words of the languages the query seems to be in left out) becomes a *slot* whose
+alternatives are its terms in each language, a known stem it shares a prefix with
+("mangent" -> "fr:mang"), close spellings when the word is unknown, and, when the word or
+a phrase around it belongs to a thesaurus concept, every phrase of that concept in every
+language, with a lower weight.
+
+Each slot weighs what the word tells apart (its inverse document frequency over rumours:
+"immigrants" is in every entry and counts for almost nothing; a word no entry has counts
+fully, so "5G towers cause cancer" is not answered by an entry that only says "cause").
+A rumour covers a slot at the level of the best field it is found in: its claim or
+aliases count fully, the summary half, the body a fifth. The score is the weighted share
+of the query covered, plus how much of the rumour's best-matching claim line the query
+covers (so the entry that is *about* the words comes first).
+
+A rumour *answers* the query when its claim and aliases alone cover most of the query's
+weight and some distinctive word; otherwise it is only *related*.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from rumours.search.analysis import fallback_terms, fold, is_stopword, term
+from rumours.search.expansion import STOP_MARK, ConceptMatch
+from rumours.search.index import OpenIndex
+
+FIELD_LEVELS = (("head", 1.0), ("summary", 0.5), ("body", 0.2))
+WEIGHING_FIELDS = ("head", "summary")
+OTHER_LANGUAGE = 0.85  # a reading in a language the query does not seem to be written in
+FOREIGN_READING = 0.4  # ... of a word the query's own language knows
+PREFIX_WEIGHT = 0.85  # a known stem that is a prefix of the word
+FUZZY_WEIGHT = 0.8  # a close spelling of an unknown word
+EXPANSION_WEIGHT = 0.75  # another phrase of a concept the query mentions
+PHRASE_PART = 0.5  # one word of a phrase found alone
+UNKNOWN_SHARE = 0.8  # weight of a word no rumour has, as a share of the rarest known word's
+NUMBER_SHARE = 0.3  # ... and of an unknown number
+MIN_SLOT_WEIGHT = 0.05
+PRECISION_WEIGHT = 0.25
+PRECISION_DEPTH = 100  # rumours whose claim lines are compared with the query
+ANSWER_COVERAGE = 0.5  # share of the query's weight the claim and aliases must cover
+ANSWER_UNCOVERED = 0.4  # ... and no slot they miss may carry this share of it
+ANSWER_SPECIFICITY = 0.2  # ... and at least this share of the rarest word's weight
+ANSWER_RATIO = 0.8  # another rumour answers too when it scores this close to the first
+FUZZY_MIN_LENGTH = 5  # unknown words this long also match close spellings
+FUZZY_TWO_EDITS_LENGTH = 8  # ... and from this long, spellings two edits away
+FUZZY_EXPANSIONS = 3
+
+
+@dataclass
+class Slot:
+    """One unit of the query's meaning: a word, or a phrase the thesaurus knows."""
+
+    positions: tuple[int, ...]
+    alternatives: dict[tuple[str, ...], float] = field(default_factory=dict)
+    direct: set[tuple[str, ...]] = field(default_factory=set)
+    weight: float = 0.0
+    known: bool = False
+
+    def add(self, terms: tuple[str, ...], weight: float, direct: bool) -> None:
+        if weight > self.alternatives.get(terms, 0.0):
+            self.alternatives[terms] = weight
+        if direct:
+            self.direct.add(terms)
+
+
+@dataclass
+class Plan:
+    """A query turned into weighted slots."""
+
+    words: list[str]
+    languages: frozenset[str]
+    slots: list[Slot] = field(default_factory=list)
+    suspicious: list[str] = field(default_factory=list)  # known words that matched nothing
+
+    @property
+    def term_weights(self) -> dict[str, float]:
+        """Every term the query looks for, with its best weight (claim lines, snippets)."""
+        weights: dict[str, float] = {}
+        for slot in self.slots:
+            for terms, weight in slot.alternatives.items():
+                for one in terms:
+                    weights[one] = max(weight, weights.get(one, 0.0))
+        return weights
+
+
+@dataclass(frozen=True)
+class Ranked:
+    """A rumour's place in the results."""
+
+    rumour: int
+    score: float
+    answer: bool
+
+
+def idf(index: OpenIndex, count: int) -> float:
+    """How much a word found in `count` rumours tells them apart."""
+    size = max(index.size, 1)
+    return math.log(1 + (size - count + 0.5) / (count + 0.5))
+
+
+def rumours_matching(index: OpenIndex, field_name: str, terms: tuple[str, ...]) -> frozenset[int]:
+    """Rumours whose field has every one of `terms` (all in one language, so one document)."""
+    found = index.rumours_with(field_name, terms[0])
+    for other in terms[1:]:
+        if not found:
+            break
+        found = found & index.rumours_with(field_name, other)
+    return found
+
+
+def plan_query(index: OpenIndex, words: list[str], reader_lang: str,
+               close_words=None) -> Plan:
+    """Read the query's words in every language, find concepts, weigh each slot."""
+    folded = [fold(w) for w in words]
+    readings: dict[str, dict[int, tuple[str, float]]] = {}
+    for lang in index.languages:
+        found = {}
+        for position, word in enumerate(folded):
+            analysed = term(lang, word)
+            if analysed is None:
+                continue
+            if index.knows(analysed):
+                found[position] = (analysed, 1.0)
+                continue
+            guess = next((c for c in fallback_terms(lang, word) if index.knows(c)), None)
+            found[position] = (guess, PREFIX_WEIGHT) if guess else (analysed, 1.0)
+        readings[lang] = found
+    languages = _query_languages(index, folded, readings, reader_lang)
+    trust = _trust(index, readings, languages, len(folded))
+    content = [p for p, word in enumerate(folded)
+               if not any(is_stopword(lang, word) for lang in languages)
+               and any(p in found for found in readings.values())]
+    if not content:  # only stop words: search for them anyway
+        content = [p for p in range(len(folded)) if any(p in f for f in readings.values())]
+    plan = Plan(words=folded, languages=languages)
+    if not content:
+        return plan
+    matches = _concepts(index, folded, readings, set(content))
+    fuzzy = _fuzzy(index, folded, readings, content, close_words)
+    for group in _groups(content, matches):
+        slot = Slot(positions=group)
+        for lang, found in readings.items():
+            share = PHRASE_PART if len(group) > 1 else 1.0
+            for position in group:
+                if position in found:
+                    analysed, weight = found[position]
+                    slot.add((analysed,), trust[lang, position] * weight * share, direct=True)
+        for match in matches:
+            if not set(match.positions) <= set(group):
+                continue
+            here = min(trust[match.lang, p] for p in match.positions)
+            if len(match.positions) > 1:
+                phrase = tuple(readings[match.lang][p][0] for p in match.positions)
+                slot.add(phrase, here, direct=True)
+            for member in index.thesaurus.phrases_of(match.concept):
+                slot.add(member.terms, EXPANSION_WEIGHT * here, direct=False)
+        for position in group:
+            for terms, weight in fuzzy.get(position, ()):
+                slot.add(terms, weight, direct=False)
+        _weigh(index, slot)
+        plan.slots.append(slot)
+        if not slot.known and any(folded[p] in index.vocabulary for p in group):
+            plan.suspicious.append(" ".join(folded[p] for p in group))
+    return plan
+
+
+def _trust(index: OpenIndex, readings: dict[str, dict[int, tuple[str, float]]],
+           languages: frozenset[str], count: int) -> dict[tuple[str, int], float]:
+    """How much each language's reading of each word counts: fully in the languages the
+    query is written in; little in another one when the word is known in the query's
+    language ("sale" in a Spanish query is not the French "dirty"); nearly fully when it
+    is not (an English word in a Spanish sentence)."""
+    trust = {}
+    for position in range(count):
+        known = {lang for lang, found in readings.items()
+                 if position in found and found[position][1] == 1.0
+                 and index.knows(found[position][0])}
+        other = FOREIGN_READING if known & languages else OTHER_LANGUAGE
+        for lang in readings:
+            trust[lang, position] = 1.0 if lang in languages else other
+    return trust
+
+
+def _query_languages(index: OpenIndex, folded: list[str],
+                     readings: dict[str, dict[int, tuple[str, float]]],
+                     reader_lang: str) -> frozenset[str]:
+    """The languages the query seems written in: most of its words are stop words or known
+    words there (the reader's language breaks ties)."""
+    scores = {}
+    for lang in index.languages:
+        score = 0.5 if lang == reader_lang else 0.0
+        for position, word in enumerate(folded):
+            reading = readings[lang].get(position)
+            if is_stopword(lang, word) or (reading and reading[1] == 1.0
+                                           and index.knows(reading[0])):
+                score += 1
+        scores[lang] = score
+    best = max(scores.values(), default=0.0)
+    if best <= 0.5:
+        return frozenset({reader_lang})
+    return frozenset(lang for lang, score in scores.items() if score >= best)
+
+
+def _concepts(index: OpenIndex, folded: list[str],
+              readings: dict[str, dict[int, tuple[str, float]]],
+              content: set[int]) -> list[ConceptMatch]:
+    """Thesaurus concepts whose phrases appear in the query (over its content words)."""
+    found = []
+    for lang, reading in readings.items():
+        sequence = []
+        for position, word in enumerate(folded):
+            exact = term(lang, word)
+            if position in reading and exact is not None:
+                sequence.append((position, exact, word))
+            else:
+                sequence.append((-1, STOP_MARK + word, word))
+        for match in index.thesaurus.find(lang, sequence):
+            kept = tuple(p for p in match.positions if p in content)
+            if kept:
+                found.append(ConceptMatch(match.concept, match.lang, kept))
+    return found
+
+
+def _fuzzy(index: OpenIndex, folded: list[str], readings, content: list[int],
+           close_words) -> dict[int, list[tuple[tuple[str, ...], float]]]:
+    """Close spellings of the words no rumour and no concept knows ("imigrants")."""
+    found: dict[int, list[tuple[tuple[str, ...], float]]] = {}
+    if close_words is None:
+        return found
+    for position in content:
+        word = folded[position]
+        if word in index.thesaurus.words or any(
+                position in r and index.knows(r[position][0]) for r in readings.values()):
+            continue
+        for other in close_words(word, FUZZY_EXPANSIONS):
+            for lang in index.languages:
+                analysed = term(lang, other)
+                if analysed and index.knows(analysed):
+                    found.setdefault(position, []).append(((analysed,), FUZZY_WEIGHT))
+                if analysed:
+                    for match in index.thesaurus.find(lang, [(position, analysed, other)]):
+                        for member in index.thesaurus.phrases_of(match.concept):
+                            found.setdefault(position, []).append(
+                                (member.terms, FUZZY_WEIGHT * EXPANSION_WEIGHT))
+    return found
+
+
+def _groups(content: list[int], matches: list[ConceptMatch]) -> list[tuple[int, ...]]:
+    """Content positions, with those a thesaurus phrase spans joined into one group."""
+    parent = {p: p for p in content}
+
+    def root(p: int) -> int:
+        while parent[p] != p:
+            parent[p] = parent[parent[p]]
+            p = parent[p]
+        return p
+
+    for match in matches:
+        first = match.positions[0]
+        for other in match.positions[1:]:
+            if first in parent and other in parent:
+                parent[root(other)] = root(first)
+    groups: dict[int, list[int]] = defaultdict(list)
+    for p in content:
+        groups[root(p)].append(p)
+    return [tuple(g) for _r, g in sorted(groups.items())]
+
+
+def _weigh(index: OpenIndex, slot: Slot) -> None:
+    """A slot's weight: the inverse document frequency, over claims, aliases and answers,
+    of what it matches (the word and its concept: "euro" counts as rare as money does).
+
+    Bodies are left out: they discuss every side of a rumour, so a word such as "cause" or
+    "government" is in most of them without telling the rumours apart. A word found in no
+    claim, alias or answer weighs what a word found nowhere does."""
+    topical: set[int] = set()
+    anywhere = False
+    for terms in slot.alternatives:
+        for name in WEIGHING_FIELDS:
+            topical |= rumours_matching(index, name, terms)
+        anywhere = anywhere or bool(rumours_matching(index, "body", terms))
+    slot.known = bool(topical) or anywhere
+    if topical:
+        slot.weight = max(MIN_SLOT_WEIGHT, idf(index, len(topical)))
+    else:
+        slot.weight = UNKNOWN_SHARE * idf(index, 1)
+
+
+def unknown_number(plan: Plan, slot: Slot) -> bool:
+    return all(plan.words[p].replace(".", "").replace(",", "").isdigit() for p in slot.positions)
+
+
+def rank(index: OpenIndex, plan: Plan, allowed: frozenset[int] | None) -> list[Ranked]:
+    """Every rumour matching the query, best first, each marked answer or related."""
+    if not plan.slots:
+        return []
+    total = 0.0
+    covered: dict[int, float] = defaultdict(float)
+    head: dict[int, float] = defaultdict(float)
+    claimed: list[frozenset[int]] = []  # per known slot: the rumours whose claim covers it
+    weights = []
+    for slot in plan.slots:
+        weight = slot.weight
+        if not slot.known and unknown_number(plan, slot):
+            weight *= NUMBER_SHARE
+        total += weight
+        weights.append(weight)
+        if not slot.known:
+            claimed.append(frozenset())
+            continue
+        everywhere: dict[float, list[frozenset[int]]] = defaultdict(list)
+        in_head: dict[float, list[frozenset[int]]] = defaultdict(list)
+        for terms, strength in slot.alternatives.items():
+            for name, level in FIELD_LEVELS:
+                found = rumours_matching(index, name, terms)
+                if found:
+                    everywhere[strength * level].append(found)
+                    if name == "head":
+                        in_head[strength].append(found)
+        _accumulate(covered, everywhere, weight)
+        _accumulate(head, in_head, weight)
+        claimed.append(frozenset().union(*(f for group in in_head.values() for f in group)))
+    candidates = [r for r in covered if allowed is None or r in allowed]
+    if not candidates or total <= 0:
+        return []
+    candidates.sort(key=lambda r: (-covered[r], index.rumour_ids[r]))
+    term_weights = plan.term_weights
+    scores = {}
+    for place, rumour in enumerate(candidates):
+        score = covered[rumour] / total
+        if place < PRECISION_DEPTH:
+            score += PRECISION_WEIGHT * _claim_precision(index.heads[rumour], term_weights)
+        scores[rumour] = score
+    candidates.sort(key=lambda r: (-scores[r], index.rumour_ids[r]))
+    best = scores[candidates[0]]
+    specific = ANSWER_SPECIFICITY * idf(index, 1)
+
+    def answers(rumour: int) -> bool:
+        if scores[rumour] < ANSWER_RATIO * best or head[rumour] < specific:
+            return False
+        uncovered = max((w for w, found in zip(weights, claimed, strict=True)
+                         if rumour not in found), default=0.0)
+        return head[rumour] / total >= ANSWER_COVERAGE and uncovered / total < ANSWER_UNCOVERED
+
+    return [Ranked(r, scores[r], answers(r)) for r in candidates]
+
+
+def _accumulate(totals: dict[int, float], by_level: dict[float, list[frozenset[int]]],
+                weight: float) -> None:
+    """Add weight x the best level each rumour reaches (each rumour counted once)."""
+    done: set[int] = set()
+    for level in sorted(by_level, reverse=True):
+        reached = set().union(*by_level[level]) - done
+        gain = weight * level
+        for rumour in reached:
+            totals[rumour] += gain
+        done |= reached
+
+
+def _claim_precision(lines: list[frozenset[str]], term_weights: dict[str, float]) -> float:
+    """How much of the rumour's best claim or alias line the query's terms cover."""
+    best = 0.0
+    for line in lines:
+        if line:
+            share = sum(term_weights.get(t, 0.0) for t in line) / len(line)
+            best = max(best, share)
+    return best
