@@ -38,7 +38,9 @@ def main() -> None:
     parser.add_argument("--no-export", action="store_true", help="skip the static export")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        app = create_app({"INSTANCE_DIR": Path(tmp) / "instance"})
+        # Measures render times, so neither the per-client render limit nor drawing ahead.
+        app = create_app({"INSTANCE_DIR": Path(tmp) / "instance", "RATELIMIT_ENABLED": False,
+                          "PRERENDER": False})
         client = app.test_client()
         library = app.extensions["rumours"].library
         langs = library.site.languages

@@ -1,4 +1,5 @@
-"""Draw the expensive public files ahead: every topic and place deck and every share image.
+"""Draw the expensive public files ahead: the whole-library, topic and place decks and every
+share image.
 
 After each new library, one process (a file lock in the instance folder) requests them from
 its own app in a low-priority background thread, so they land in the shared disk caches and
@@ -32,6 +33,7 @@ def urls(library: Library) -> Iterator[str]:
         for rumour in library.rumours:
             yield f"/{lang}/rumours/{rumour.id}/share.png"
     for lang in site.languages:
+        yield f"/{lang}/cards.pdf"  # the whole library
         for topic in site.topics:
             if library.filter(topic=topic):
                 yield f"/{lang}/cards.pdf?topic={topic}"
