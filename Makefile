@@ -65,6 +65,7 @@ bench: install
 	$(BIN)/python bench/search_quality.py
 	$(BIN)/python bench/search_speed.py
 	$(BIN)/python bench/cards.py
+	$(BIN)/python bench/reports.py
 
 clean:
 	rm -rf $(VENV) instance build

@@ -4,18 +4,19 @@ and the database down.
 Runs gunicorn with deploy/gunicorn.conf.py (2 workers) on the bundled library and prints:
 
 1. /api/search latency (p50, p99) at 8 concurrent clients with the counting of unanswered
-   searches off (`record_unanswered_searches: false` in site.yml) and on: two servers run
-   side by side and are loaded at the same time with the same queries, so both see the
-   same machine (the machine may be shared). Every URL is new, so no cache answers in
-   either; half the queries are resident queries from bench/search_queries.tsv, half are
-   nonsense that no entry answers (each one counted when counting is on).
+   searches off (`record_unanswered_searches: false` in site.yml) and on: two servers, one
+   per mode, loaded in turn over many short rounds, so both meet the same machine (which
+   other work may share). Every URL is new, so no cache answers in either; half the
+   queries are resident queries from bench/search_queries.tsv, half are nonsense that no
+   entry answers (each one counted when counting is on).
 2. 200 reports sent in 10 seconds by 8 clients, each report from its own reader address
    (X-Forwarded-For behind one trusted proxy, as behind nginx): how many got "thank you",
    how many are in the database, and that they are the same ones.
 3. With the database unreachable: search latency as in 1, the pages, and what the report
    form answers.
 
-    .venv/bin/python bench/reports.py [--seconds 10] [--database-url postgresql://...]
+    .venv/bin/python bench/reports.py [--rounds 20] [--seconds 4] [--pace 0.25]
+        [--database-url postgresql://...]
 """
 
 from __future__ import annotations
@@ -124,23 +125,26 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
-def search_load(ports: list[int], seconds: float, seed: int) -> dict[int, list[float]]:
-    """8 clients per server, all at once (so every server sees the same machine load), on
-    keep-alive connections, each alternating a resident query and nonsense. Every URL is new
-    (a counter), so neither the response cache nor a proxy could answer."""
+def search_load(port: int, seconds: float, seed: int, pace: float) -> tuple[list, Counter]:
+    """8 clients on keep-alive connections, each sending a search every `pace` seconds (or
+    at once when the last one took longer), alternating a resident query and nonsense.
+    Every URL is new (a counter), so neither the response cache nor a proxy could answer."""
     queries = resident_queries()
-    times: dict[int, list[float]] = {port: [] for port in ports}
+    times: list[float] = []
     statuses: Counter = Counter()
     lock = threading.Lock()
     deadline = time.monotonic() + seconds
 
-    def client(port: int, number: int) -> None:
-        rng = random.Random(seed * 100 + number)  # the same queries for every server
+    def client(number: int) -> None:
+        rng = random.Random(seed * 100 + number)
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         local: list[float] = []
         codes: Counter = Counter()
         sent = 0
-        while time.monotonic() < deadline:
+        next_at = time.monotonic() + rng.random() * pace  # spread the clients out
+        while next_at < deadline:
+            time.sleep(max(0.0, next_at - time.monotonic()))
+            next_at += pace
             sent += 1
             lang, query = rng.choice(queries) if sent % 2 else (rng.choice(
                 ["en", "es", "ca", "fr", "ar", "ht"]), nonsense(rng))
@@ -160,17 +164,29 @@ def search_load(ports: list[int], seconds: float, seed: int) -> dict[int, list[f
             codes[response.status] += 1
         connection.close()
         with lock:
-            times[port].extend(local)
+            times.extend(local)
             statuses.update(codes)
 
-    threads = [threading.Thread(target=client, args=(port, n))
-               for n in range(CLIENTS) for port in ports]
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(CLIENTS)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    times["statuses"] = statuses  # type: ignore[index]
-    return times
+    return times, statuses
+
+
+def alternating(ports: dict[bool, int], rounds: int, seconds: float,
+                pace: float) -> tuple[dict[bool, list[float]], Counter]:
+    """Load one server at a time, off and on in turn (the order swapped every round), so
+    that both meet the same machine, which other work may share, over the same minutes."""
+    samples: dict[bool, list[float]] = {False: [], True: []}
+    statuses: Counter = Counter()
+    for number in range(rounds):
+        for record in ((False, True) if number % 2 == 0 else (True, False)):
+            times, codes = search_load(ports[record], seconds, number, pace)
+            samples[record] += times
+            statuses.update(codes)
+    return samples, statuses
 
 
 def warm(port: int) -> None:
@@ -241,6 +257,31 @@ def stored_reports(database_url: str, instance: Path, run: str) -> set[str]:
         database.dispose()
 
 
+def counting_cost(work: Path) -> dict[str, float]:
+    """What counting costs in the process, measured directly: per search (normalising and
+    adding one to a count in memory) and per background write of a batch."""
+    from rumours.reports.database import Database
+    from rumours.reports.search_counts import SearchCounts
+    from rumours.reports.unanswered import UnansweredSearches
+
+    rng = random.Random(7)
+    database = Database(f"sqlite:///{work / 'cost.db'}")
+    recorder = UnansweredSearches(SearchCounts(database), flush_interval=3600)
+    queries = [nonsense(rng) for _ in range(20_000)]
+    started = time.perf_counter()
+    for query in queries:
+        recorder.record(query, "en")
+    per_search = (time.perf_counter() - started) / len(queries) * 1e6
+    recorder.flush()  # creates the table
+    for query in queries[:40]:
+        recorder.record(query + " again", "en")
+    started = time.perf_counter()
+    recorder.flush()
+    per_write = (time.perf_counter() - started) * 1000
+    database.dispose()
+    return {"per_search_us": per_search, "write_40_ms": per_write}
+
+
 def line(label: str, times: list[float]) -> str:
     return (f"{label:<34} p50 {percentile(times, 0.5):6.2f} ms  p99 "
             f"{percentile(times, 0.99):6.2f} ms  ({len(times)} searches)")
@@ -248,9 +289,12 @@ def line(label: str, times: list[float]) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=10,
-                        help="half the length of the paired search run (and the length of "
-                             "the run with the database down)")
+    parser.add_argument("--rounds", type=int, default=20,
+                        help="search rounds per mode, off and on alternating")
+    parser.add_argument("--seconds", type=float, default=4, help="length of one round")
+    parser.add_argument("--pace", type=float, default=0.25,
+                        help="seconds between one client's searches (8 clients: 32/s, "
+                             "below what 2 workers on 2 cores serve, so no queue forms)")
     parser.add_argument("--reports", type=int, default=200)
     parser.add_argument("--report-seconds", type=float, default=10)
     parser.add_argument("--database-url", default="",
@@ -264,21 +308,20 @@ def main() -> None:
         database.dispose()
     work = Path(tempfile.mkdtemp(prefix="rumours-reports-bench-"))
     try:
+        cost = counting_cost(work)
         with Server(work, "off", False, args.database_url) as off_server, \
                 Server(work, "on", True, args.database_url) as on_server:
             for server in (off_server, on_server):
                 warm(server.port)
-            measured = search_load([off_server.port, on_server.port], args.seconds * 2, 1)
-            samples = {False: measured[off_server.port], True: measured[on_server.port]}
-            statuses = measured["statuses"]
+            samples, statuses = alternating({False: off_server.port, True: on_server.port},
+                                            args.rounds, args.seconds, args.pace)
             burst = report_burst(on_server.port, args.reports, args.report_seconds, "burst")
         stored = stored_reports(args.database_url, on_server.instance, "burst")
         down = Server(work, "down", True, UNREACHABLE)
         with down as server:
             warm(server.port)
-            down_times = search_load([server.port], args.seconds, 9)
-            down_codes = down_times["statuses"]
-            down_times = down_times[server.port]
+            down_times, down_codes = search_load(server.port, args.seconds * args.rounds,
+                                                 99, args.pace)
             pages = Counter(get(server.port, path)[0] for path in (
                 "/en/", "/es/rumours/", "/ar/rumours/take-our-jobs", "/fr/search?q=emplois",
                 "/en/search?q=" + quote("the moon is made of cheese")))
@@ -289,14 +332,18 @@ def main() -> None:
         shutil.rmtree(work, ignore_errors=True)
 
     off, on = samples[False], samples[True]
-    print(f"Search, {CLIENTS} concurrent clients on each of two servers at once for "
-          f"{args.seconds * 2:g} s (every URL new: no cache answers):")
+    print(f"Search, {CLIENTS} concurrent clients each searching every {args.pace:g} s, "
+          f"{args.rounds} rounds of {args.seconds:g} s per mode, off and on alternating "
+          "(every URL new: no cache answers):")
     print(line("  counting unanswered searches off", off))
     print(line("  counting unanswered searches on", on))
     difference = percentile(on, 0.99) - percentile(off, 0.99)
     print(f"  p99 on - off: {difference:+.2f} ms (target: within 1 ms: "
           f"{'met' if abs(difference) <= 1.0 else 'NOT met'}); p50 ratio on/off "
           f"{percentile(on, 0.5) / percentile(off, 0.5):.2f}; statuses {dict(statuses)}")
+    print(f"  in the process, counting costs {cost['per_search_us']:.1f} µs per unanswered "
+          f"search, and {cost['write_40_ms']:.1f} ms per background write of a second's "
+          "counts (40 new searches), off the request's path")
     results = burst["results"]
     thanked = {text for text, status in results.items() if status == 303}
     print(f"\n{args.reports} reports in {args.report_seconds:g} s from {CLIENTS} clients "

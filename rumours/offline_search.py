@@ -55,7 +55,7 @@ def analysis_tables() -> dict:
         "folds": analysis.CHAR_FOLDS,
         "creole": [[pattern, replacement.replace("\\1", "$1")]
                    for pattern, replacement in analysis.CREOLE_RULES],
-        "stopwords": {lang: sorted(words) for lang, words in STOPWORDS.items()},
+        "stopwords": {lang: sorted(analysis.stopwords(lang)) for lang in STOPWORDS},
         "arabic_clitics": list(analysis.ARABIC_CLITICS),
         "arabic_verb_prefixes": [list(p) for p in analysis.ARABIC_VERB_PREFIXES],
         "min_prefix": analysis.MIN_PREFIX,

@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Mapping
+from functools import lru_cache
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 
 from rumours.reports.database import Database
 from rumours.reports.models import Report, UnansweredSearch
@@ -38,7 +39,7 @@ class SearchCounts:
             for start in range(0, len(rows), BATCH_ROWS):
                 batch = rows[start:start + BATCH_ROWS]
                 if dialect in ("sqlite", "postgresql"):
-                    session.execute(_upsert(dialect, batch))
+                    session.execute(_upsert(dialect), batch)
                 else:
                     _add_one_by_one(session, batch)
 
@@ -80,13 +81,17 @@ class SearchCounts:
         return [(start, reports[start], searches[start]) for start in starts]
 
 
-def _upsert(dialect: str, rows: list[dict]):
-    """INSERT ... ON CONFLICT DO UPDATE count = count + the new count (SQLite, PostgreSQL)."""
+@lru_cache(maxsize=2)
+def _upsert(dialect: str):
+    """INSERT ... ON CONFLICT DO UPDATE count = count + the new count (SQLite, PostgreSQL):
+    one statement, compiled once, run with many rows (executemany)."""
     if dialect == "postgresql":
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
-    statement = insert(UnansweredSearch).values(rows)
+    statement = insert(UnansweredSearch).values(
+        query=bindparam("query"), lang=bindparam("lang"), day=bindparam("day"),
+        count=bindparam("count"))
     return statement.on_conflict_do_update(
         index_elements=["query", "lang", "day"],
         set_={"count": UnansweredSearch.count + statement.excluded["count"]})

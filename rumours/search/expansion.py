@@ -91,10 +91,13 @@ class CompiledThesaurus:
     members: tuple[Member, ...] = ()
     words: frozenset[str] = frozenset()  # every folded word of every phrase
     fingerprint: str = ""
+    terms: frozenset[str] = field(default_factory=frozenset, init=False)
     _by_first: dict[str, list[Member]] = field(default_factory=dict, repr=False)
     _by_concept: dict[int, list[Member]] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
+        self.terms = frozenset(t for m in self.members for t in m.pattern
+                               if not t.startswith(STOP_MARK))
         for member in self.members:
             self._by_first.setdefault(member.pattern[0], []).append(member)
             if member.searchable:

@@ -27,20 +27,21 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from filelock import FileLock
+from whoosh import formats
 from whoosh import index as whoosh_index
-from whoosh.analysis import Analyzer, SpaceSeparatedTokenizer, Token
-from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
+from whoosh.analysis import SpaceSeparatedTokenizer
+from whoosh.fields import ID, KEYWORD, STORED, FieldType, Schema
 
 from rumours.library import Library
 from rumours.search import expansion
-from rumours.search.analysis import fold, term, tokens
+from rumours.search.analysis import token_term, token_texts
 from rumours.search.expansion import CompiledThesaurus
 from rumours.thesaurus import EMPTY, Thesaurus
 
 log = logging.getLogger("rumours.search")
 
 # Bump when the schema, the analysis or the files beside the index change.
-SCHEMA_VERSION = "6"
+SCHEMA_VERSION = "7"
 CURRENT_LINK = "current"
 STAMP_FILE = "STAMP"
 BUILD_LOCK = "build.lock"
@@ -70,41 +71,16 @@ def split_tag(value: str, default_lang: str) -> tuple[str, str]:
     return default_lang, value
 
 
-class LanguageAnalyzer(Analyzer):
-    """Turns a tagged value into the terms of its language (rumours.search.analysis)."""
-
-    def __init__(self, languages: Sequence[str]):
-        self.languages = tuple(languages)
-
-    def __eq__(self, other):
-        return other.__class__ is self.__class__ and other.languages == self.languages
-
-    def __hash__(self):
-        return hash(self.languages)
-
-    def __call__(self, value, positions=False, chars=False, boosts=False, start_pos=0,
-                 start_char=0, mode="", removestops=True, **kwargs) -> Iterator[Token]:
-        lang, text = split_tag(value, self.languages[0])
-        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        pos = start_pos
-        for start, end, raw in tokens(text):
-            analysed = term(lang, fold(raw))
-            if analysed is None:
-                continue
-            token.text = analysed
-            token.boost = 1.0
-            token.stopped = False
-            if positions:
-                token.pos = pos
-            if chars:
-                token.startchar, token.endchar = start_char + start, start_char + end
-            pos += 1
-            yield token
+def terms_field() -> FieldType:
+    """A field given the distinct terms of a text (analysed here, in its language): Whoosh
+    only records which documents have each term (the ranking needs no frequencies). It is
+    "scorable" only so that Whoosh keeps a length column: without one, writing each
+    posting looks for the column on disk."""
+    return FieldType(formats.Existence(), SpaceSeparatedTokenizer(), scorable=True)
 
 
 def make_schema(languages: Sequence[str]) -> Schema:
-    """The index schema for a site's languages."""
-    analyzer = LanguageAnalyzer(languages)
+    """The index schema (the languages are the site's, recorded with the index)."""
     return Schema(
         key=ID(unique=True, stored=True),
         id=ID(stored=True, sortable=True),
@@ -113,11 +89,12 @@ def make_schema(languages: Sequence[str]) -> Schema:
         verdict=ID(stored=True),
         topics=KEYWORD(commas=True, scorable=False),
         places=KEYWORD(commas=True, scorable=False),
-        head=TEXT(analyzer=analyzer, phrase=False),
-        summary=TEXT(analyzer=analyzer, phrase=False),
-        body=TEXT(analyzer=analyzer, phrase=False),
+        head=terms_field(),
+        summary=terms_field(),
+        body=terms_field(),
         claim_text=STORED(),
         summary_text=STORED(),
+        languages=STORED(),  # on the vocabulary document
         # Every word as written (folded), in one vocabulary document: spelling suggestions
         # and fuzzy matches search its lexicon.
         words=KEYWORD(analyzer=SpaceSeparatedTokenizer(), scorable=False),
@@ -164,27 +141,37 @@ def library_documents(library: Library) -> Iterator[dict]:
                    "claim_text": "", "summary_text": ""}
 
 
-def head_lines(document: dict) -> list[list[str]]:
-    """The terms of each line of a document's head (its claim and each alias)."""
-    lang, text = split_tag(document["head"], "")
-    lines = []
-    for line in text.split("\n"):
-        terms = [t for t in (term(lang, fold(raw)) for _s, _e, raw in tokens(line)) if t]
-        if terms:
-            lines.append(terms)
-    return lines
+def analysed(lang: str, text: str) -> tuple[list[str], set[str]]:
+    """The distinct terms of a text in `lang`, in order, and the folded words they come from."""
+    terms: dict[str, None] = {}
+    words: set[str] = set()
+    for raw in token_texts(text):
+        word, found = token_term(lang, raw)
+        if found is not None:
+            terms[found] = None
+            words.add(word)
+    return list(terms), words
 
 
-def _document_words(document: dict) -> set[str]:
-    """The folded words of a document that search can use (stop words left out)."""
-    found = set()
-    for name in FIELDS:
-        lang, text = split_tag(document[name], "")
-        for _s, _e, raw in tokens(text):
-            word = fold(raw)
-            if term(lang, word):
-                found.add(word)
-    return found
+def _indexed(document: dict) -> tuple[dict, list[list[str]], set[str]]:
+    """A document as Whoosh stores it (each field's terms), its head lines' terms, and its
+    folded words (for spelling suggestions): the text is read once."""
+    fields = dict(document)
+    lines: list[list[str]] = []
+    words: set[str] = set()
+    lang, head = split_tag(document["head"], "")
+    head_terms: dict[str, None] = {}
+    for line in head.split("\n"):
+        line_terms, line_words = analysed(lang, line)
+        if line_terms:
+            lines.append(line_terms)
+            head_terms.update(dict.fromkeys(line_terms))
+            words |= line_words
+    fields["head"] = list(head_terms)
+    for name in ("summary", "body"):
+        fields[name], field_words = analysed(lang, split_tag(document[name], "")[1])
+        words |= field_words
+    return fields, lines, words
 
 
 def build_index(library: Library, root: Path, thesaurus: Thesaurus = EMPTY) -> Path:
@@ -197,18 +184,18 @@ def build_index(library: Library, root: Path, thesaurus: Thesaurus = EMPTY) -> P
     try:
         compiled = expansion.compile_thesaurus(thesaurus, library.site.languages)
         ix = whoosh_index.create_in(str(target), make_schema(library.site.languages))
-        writer = ix.writer(limitmb=256)
+        writer = ix.writer(limitmb=512)
         vocabulary: Counter[str] = Counter()
         heads: dict[str, list[list[str]]] = {}
         try:
             for document in library_documents(library):
-                writer.add_document(**document)
-                vocabulary.update(_document_words(document))
-                heads.setdefault(document["id"], []).extend(head_lines(document))
-            known = set(vocabulary) | compiled.words
-            if known:
-                writer.add_document(key="_vocabulary", role="vocabulary",
-                                    words=" ".join(sorted(known)))
+                fields, lines, words = _indexed(document)
+                writer.add_document(**fields)
+                vocabulary.update(words)
+                heads.setdefault(document["id"], []).extend(lines)
+            writer.add_document(key="_vocabulary", role="vocabulary",
+                                languages=list(library.site.languages),
+                                words=sorted(set(vocabulary) | compiled.words))
         except BaseException:
             writer.cancel()
             raise
@@ -315,7 +302,6 @@ class OpenIndex:
         try:
             self.searcher = self.index.searcher()
             self.reader = reader = self.searcher.reader()
-            self.languages: tuple[str, ...] = self.index.schema["head"].analyzer.languages
             count = reader.doc_count_all()
             ids, langs = reader.column_reader("id"), reader.column_reader("lang")
             roles = reader.column_reader("role")
@@ -324,7 +310,10 @@ class OpenIndex:
             self.rumour_of: list[int] = [-1] * count  # docnum -> rumour number
             self.shown: list[dict[str, int]] = [{} for _ in self.rumour_ids]
             self.source: list[int] = [-1] * len(self.rumour_ids)
+            self.languages: tuple[str, ...] = ()
             for docnum in range(count):
+                if roles[docnum] == "vocabulary":
+                    self.languages = tuple(self.searcher.stored_fields(docnum)["languages"])
                 if reader.is_deleted(docnum) or ids[docnum] not in number:
                     continue
                 rumour = number[ids[docnum]]
@@ -333,7 +322,7 @@ class OpenIndex:
                     self.shown[rumour][langs[docnum]] = docnum
                     if roles[docnum] == "source":
                         self.source[rumour] = docnum
-            if any(n < 0 for n in self.source):
+            if any(n < 0 for n in self.source) or not self.languages:
                 raise IndexCorrupted(f"{target}: a rumour has no document in its language")
             self.heads: list[list[frozenset[str]]] = [
                 [frozenset(line) for line in lines[rumour_id]] for rumour_id in self.rumour_ids]

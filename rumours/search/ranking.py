@@ -21,6 +21,7 @@ weight and some distinctive word; otherwise it is only *related*.
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -38,6 +39,7 @@ FUZZY_WEIGHT = 0.8  # a close spelling of an unknown word
 EXPANSION_WEIGHT = 0.75  # another phrase of a concept the query mentions
 PHRASE_PART = 0.5  # one word of a phrase found alone
 UNKNOWN_SHARE = 0.8  # weight of a word no rumour has, as a share of the rarest known word's
+BODY_ONLY_SHARE = 0.8  # ... and of a word only found in bodies
 NUMBER_SHARE = 0.3  # ... and of an unknown number
 MIN_SLOT_WEIGHT = 0.05
 PRECISION_WEIGHT = 0.25
@@ -216,7 +218,10 @@ def _concepts(index: OpenIndex, folded: list[str],
         for position, word in enumerate(folded):
             exact = term(lang, word)
             if position in reading and exact is not None:
-                sequence.append((position, exact, word))
+                # A word the thesaurus has as written, else its reading ("occupent" is
+                # read as "fr:occup", the stem of the thesaurus's "occuper").
+                token = exact if exact in index.thesaurus.terms else reading[position][0]
+                sequence.append((position, token, word))
             else:
                 sequence.append((-1, STOP_MARK + word, word))
         for match in index.thesaurus.find(lang, sequence):
@@ -288,17 +293,31 @@ def _weigh(index: OpenIndex, slot: Slot) -> None:
     if topical:
         slot.weight = max(MIN_SLOT_WEIGHT, idf(index, len(topical)))
     else:
-        slot.weight = UNKNOWN_SHARE * idf(index, 1)
+        slot.weight = (BODY_ONLY_SHARE if anywhere else UNKNOWN_SHARE) * idf(index, 1)
 
 
 def unknown_number(plan: Plan, slot: Slot) -> bool:
     return all(plan.words[p].replace(".", "").replace(",", "").isdigit() for p in slot.positions)
 
 
-def rank(index: OpenIndex, plan: Plan, allowed: frozenset[int] | None) -> list[Ranked]:
-    """Every rumour matching the query, best first, each marked answer or related."""
+@dataclass(frozen=True)
+class Ranking:
+    """How many rumours match, and the first of them, best first."""
+
+    total: int = 0
+    ranked: tuple[Ranked, ...] = ()
+
+    @property
+    def answered(self) -> bool:
+        return bool(self.ranked) and self.ranked[0].answer
+
+
+def rank(index: OpenIndex, plan: Plan, allowed: frozenset[int] | None,
+         depth: int = PRECISION_DEPTH) -> Ranking:
+    """The rumours matching the query (how many, and the first `depth`, best first), each
+    marked answer or related."""
     if not plan.slots:
-        return []
+        return Ranking()
     total = 0.0
     covered: dict[int, float] = defaultdict(float)
     head: dict[int, float] = defaultdict(float)
@@ -327,17 +346,18 @@ def rank(index: OpenIndex, plan: Plan, allowed: frozenset[int] | None) -> list[R
         claimed.append(frozenset().union(*(f for group in in_head.values() for f in group)))
     candidates = [r for r in covered if allowed is None or r in allowed]
     if not candidates or total <= 0:
-        return []
-    candidates.sort(key=lambda r: (-covered[r], index.rumour_ids[r]))
+        return Ranking()
+    # Rumour numbers follow the ids' order, so ties are broken by id.
+    first = heapq.nsmallest(max(depth, PRECISION_DEPTH), candidates,
+                            key=lambda r: (-covered[r], r))
     term_weights = plan.term_weights
-    scores = {}
-    for place, rumour in enumerate(candidates):
-        score = covered[rumour] / total
-        if place < PRECISION_DEPTH:
-            score += PRECISION_WEIGHT * _claim_precision(index.heads[rumour], term_weights)
-        scores[rumour] = score
-    candidates.sort(key=lambda r: (-scores[r], index.rumour_ids[r]))
-    best = scores[candidates[0]]
+    scores = {r: covered[r] / total for r in first}
+    compared = first[:PRECISION_DEPTH]  # these are compared with the query line by line
+    for rumour in compared:
+        scores[rumour] += PRECISION_WEIGHT * _claim_precision(index.heads[rumour], term_weights)
+    compared.sort(key=lambda r: (-scores[r], r))
+    first = (compared + first[PRECISION_DEPTH:])[:depth]
+    best = scores[first[0]]
     specific = ANSWER_SPECIFICITY * idf(index, 1)
 
     def answers(rumour: int) -> bool:
@@ -347,7 +367,7 @@ def rank(index: OpenIndex, plan: Plan, allowed: frozenset[int] | None) -> list[R
                          if rumour not in found), default=0.0)
         return head[rumour] / total >= ANSWER_COVERAGE and uncovered / total < ANSWER_UNCOVERED
 
-    return [Ranked(r, scores[r], answers(r)) for r in candidates]
+    return Ranking(len(candidates), tuple(Ranked(r, scores[r], answers(r)) for r in first))
 
 
 def _accumulate(totals: dict[int, float], by_level: dict[float, list[frozenset[int]]],

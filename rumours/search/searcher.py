@@ -201,22 +201,21 @@ class SearchIndex:
                                           lambda w, n: close_words(current, w, n))
                 if plan.suspicious:
                     raise IndexCorrupted(f"indexed words find nothing: {plan.suspicious[:3]}")
-                ranked = ranking.rank(current, plan, current.allowed(filters))
-                hits = _hits(current, plan, ranked[offset:offset + limit], lang)
+                found = ranking.rank(current, plan, current.allowed(filters), offset + limit)
+                hits = _hits(current, plan, list(found.ranked[offset:offset + limit]), lang)
             except IndexUnavailable:
                 raise
             except Exception as exc:  # noqa: BLE001 - any failure of the files is the same
                 self._broken(current.target, exc)
                 raise IndexUnavailable(self._problem) from exc
-            answered = bool(ranked) and ranked[0].answer
             suggestion = None
-            if len(ranked) < SUGGEST_BELOW or not answered:
+            if found.total < SUGGEST_BELOW or not found.answered:
                 suggestion = suggest(current, words)
-            if suggestion and len(ranked) >= SUGGEST_BELOW and not _answers(
+            if suggestion and found.total >= SUGGEST_BELOW and not _answers(
                     current, suggestion, lang):
                 suggestion = None  # only offered when the spelling makes the difference
-        return SearchResults(query, len(ranked), tuple(hits), suggestion, offset, limit,
-                             answered)
+        return SearchResults(query, found.total, tuple(hits), suggestion, offset, limit,
+                             found.answered)
 
     # -- repairs
 
@@ -284,8 +283,8 @@ class SearchIndex:
 
 def _answers(current: OpenIndex, query: str, lang: str) -> bool:
     """Whether `query` (a suggested spelling) is answered by the library."""
-    ranked = ranking.rank(current, ranking.plan_query(current, query_words(query), lang), None)
-    return bool(ranked) and ranked[0].answer
+    plan = ranking.plan_query(current, query_words(query), lang)
+    return ranking.rank(current, plan, None, 1).answered
 
 
 def _hits(current: OpenIndex, plan: ranking.Plan, page: list[ranking.Ranked],
