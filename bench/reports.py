@@ -176,15 +176,16 @@ def search_load(port: int, seconds: float, seed: int, pace: float) -> tuple[list
 
 
 def alternating(ports: dict[bool, int], rounds: int, seconds: float,
-                pace: float) -> tuple[dict[bool, list[float]], Counter]:
+                pace: float) -> tuple[dict[bool, list[list[float]]], Counter]:
     """Load one server at a time, off and on in turn (the order swapped every round), so
-    that both meet the same machine, which other work may share, over the same minutes."""
-    samples: dict[bool, list[float]] = {False: [], True: []}
+    that both meet the same machine, which other work may share, over the same minutes.
+    Returns each mode's latencies round by round."""
+    samples: dict[bool, list[list[float]]] = {False: [], True: []}
     statuses: Counter = Counter()
     for number in range(rounds):
         for record in ((False, True) if number % 2 == 0 else (True, False)):
             times, codes = search_load(ports[record], seconds, number, pace)
-            samples[record] += times
+            samples[record].append(times)
             statuses.update(codes)
     return samples, statuses
 
@@ -331,7 +332,12 @@ def main() -> None:
     finally:
         shutil.rmtree(work, ignore_errors=True)
 
-    off, on = samples[False], samples[True]
+    off = [t for times in samples[False] for t in times]
+    on = [t for times in samples[True] for t in times]
+    # The noise floor: the same server (counting off) against itself, rounds split in two.
+    off_a = [t for times in samples[False][0::2] for t in times]
+    off_b = [t for times in samples[False][1::2] for t in times]
+    floor = abs(percentile(off_a, 0.99) - percentile(off_b, 0.99))
     print(f"Search, {CLIENTS} concurrent clients each searching every {args.pace:g} s, "
           f"{args.rounds} rounds of {args.seconds:g} s per mode, off and on alternating "
           "(every URL new: no cache answers):")
@@ -341,6 +347,9 @@ def main() -> None:
     print(f"  p99 on - off: {difference:+.2f} ms (target: within 1 ms: "
           f"{'met' if abs(difference) <= 1.0 else 'NOT met'}); p50 ratio on/off "
           f"{percentile(on, 0.5) / percentile(off, 0.5):.2f}; statuses {dict(statuses)}")
+    print(f"  noise floor on this machine: p99 of counting off, even rounds against odd "
+          f"rounds, differs by {floor:.2f} ms; p50 by "
+          f"{abs(percentile(off_a, 0.5) - percentile(off_b, 0.5)):.2f} ms")
     print(f"  in the process, counting costs {cost['per_search_us']:.1f} µs per unanswered "
           f"search, and {cost['write_40_ms']:.1f} ms per background write of a second's "
           "counts (40 new searches), off the request's path")

@@ -4,8 +4,8 @@ Builds a real index of a content folder (the bundled library and its synonyms.ym
 default) in a temporary folder and runs every query of bench/search_queries.tsv
 (language, expected ids or "-", query) in the language it was asked in.
 
-- In-library queries (expected ids): recall@1, recall@3, MRR, and the share whose first
-  result is marked "answer".
+- In-library queries (expected ids): recall@1, recall@3, MRR, the share whose first
+  result is marked "answer", and the share whose first result is right and marked so.
 - Out-of-library queries ("-", a rumour the library does not cover): the share the search
   answers plainly with "no answer yet" (no result marked "answer").
 
@@ -111,6 +111,7 @@ def metrics(outcomes: list[Outcome]) -> dict[str, dict[str, float]]:
             "recall@1": sum(1 for o in found if o.rank == 1) / n,
             "recall@3": sum(1 for o in found if 0 < o.rank <= 3) / n,
             "mrr": sum(1 / o.rank for o in found if o.rank) / n,
+            "first_is_answer": sum(1 for o in found if o.answered) / n,
             "answer_first": sum(1 for o in found if o.rank == 1 and o.answered) / n,
             "not_in_library": len(missing),
             "no_answer": (sum(1 for o in missing if not o.answered) / len(missing)
@@ -124,13 +125,14 @@ def report(table: dict[str, dict[str, float]]) -> str:
     order = [lang for lang in LANGUAGE_ORDER if lang in table]
     order += sorted(set(table) - set(order) - {"all"}) + ["all"]
     lines = [f"{'lang':<5} {'queries':>7} {'recall@1':>9} {'recall@3':>9} {'MRR':>6} "
-             f"{'answer 1st':>10} {'not in lib':>10} {'no answer':>9}"]
+             f"{'1st answers':>11} {'right answer 1st':>16} {'not in lib':>10} "
+             f"{'no answer':>9}"]
     for lang in order:
         row = table[lang]
         lines.append(
             f"{lang:<5} {row['queries']:>7} {row['recall@1']:>9.3f} {row['recall@3']:>9.3f} "
-            f"{row['mrr']:>6.3f} {row['answer_first']:>10.3f} {row['not_in_library']:>10} "
-            f"{row['no_answer']:>9.3f}")
+            f"{row['mrr']:>6.3f} {row['first_is_answer']:>11.3f} {row['answer_first']:>16.3f} "
+            f"{row['not_in_library']:>10} {row['no_answer']:>9.3f}")
     return "\n".join(lines)
 
 
@@ -143,9 +145,9 @@ def main() -> None:
     args = parser.parse_args()
     outcomes = run(args.content, read_cases(args.queries))
     print(report(metrics(outcomes)))
-    print("answer 1st: share of in-library queries whose first result is the right one, "
-          "marked \"answer\"; no answer: share of out-of-library queries with no result "
-          "marked \"answer\".")
+    print("1st answers: share of in-library queries whose first result is marked "
+          "\"answer\"; right answer 1st: ... and is a right one; no answer: share of "
+          "out-of-library queries with no result marked \"answer\".")
     if args.misses:
         for outcome in outcomes:
             case = outcome.case

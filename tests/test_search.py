@@ -438,11 +438,14 @@ def test_api_filters(search_client):
 
 def test_search_page_shows_claim_verdict_and_snippet(search_client):
     page = search_client.get("/en/search?q=hospitals").get_data(as_text=True)
-    assert '<a class="rumour-link" href="/en/rumours/health-abuse">They abuse our health system' \
-        in page
-    assert "verdict-misleading" in page
-    # The answer is the summary, matched words marked, not a passage of the body.
-    assert "Immigrants use <mark>hospitals</mark> less than people born here." in page
+    item = page.split('class="rumour-item result-answer"')[1].split("</li>")[0]
+    # Fact first: the verdict, then the answer (the summary, matched words marked, not a
+    # passage of the body) as the link, then the rumour itself.
+    assert item.index("verdict-misleading") < item.index("Immigrants use") < item.index(
+        "They abuse our health system")
+    assert ('<a class="rumour-link" href="/en/rumours/health-abuse">Immigrants use '
+            "<mark>hospitals</mark> less than people born here.</a>") in item
+    assert "<q>They abuse our health system</q>" in item
     assert "Hospital visits are lower" not in page
     assert 'role="search"' in page and 'value="hospitals"' in page
     assert "<script" not in page.split("</main>")[0].split("<main")[1]

@@ -86,7 +86,8 @@ _CREOLE_RES = tuple((re.compile(pattern), replacement) for pattern, replacement 
 SNOWBALL = {"en": "english", "es": "spanish", "ca": "catalan", "fr": "french",
             "ar": "arabic"}
 _stemmers = threading.local()
-MIN_PREFIX = 4  # a stem guessed from a known prefix keeps at least this many letters
+MIN_PREFIX = {"ar": 3}  # a stem guessed from a known prefix keeps this many letters (roots)
+DEFAULT_MIN_PREFIX = 4
 PREFIX_SLACK = 5  # ... and loses at most this many from the end of the word
 
 
@@ -268,13 +269,19 @@ def prefix_candidates(lang: str, word: str) -> list[str]:
     first ("mangent" -> "fr:mangen", "fr:mange", "fr:mang"); for inflections no stemmer
     rule covers. The caller keeps the first one the index knows."""
     base = creole_spelling(word) if lang == "ht" else word
-    shortest = max(MIN_PREFIX, len(base) - PREFIX_SLACK)
+    shortest = max(MIN_PREFIX.get(lang, DEFAULT_MIN_PREFIX), len(base) - PREFIX_SLACK)
     return [f"{lang}:{base[:end]}" for end in range(len(base) - 1, shortest - 1, -1)]
+
+
+_ARABIC_LETTER = re.compile(r"[\u0600-\u06ff]")
 
 
 def fallback_terms(lang: str, word: str) -> list[str]:
     """Terms to try, in order, for a word whose own term the library does not have: in
-    Arabic the word without its clitics first, then the word's prefixes."""
+    Arabic the word without its clitics first, then the word's prefixes (only for a word
+    in the language's script: a Latin word has no Arabic stem, nor an Arabic one a French)."""
+    if (lang == "ar") != bool(_ARABIC_LETTER.search(word)):
+        return []
     found: list[str] = []
     if lang == "ar":
         for variant in arabic_variants(word):

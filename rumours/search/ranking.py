@@ -39,16 +39,16 @@ FUZZY_WEIGHT = 0.8  # a close spelling of an unknown word
 EXPANSION_WEIGHT = 0.75  # another phrase of a concept the query mentions
 PHRASE_PART = 0.5  # one word of a phrase found alone
 UNKNOWN_SHARE = 0.8  # weight of a word no rumour has, as a share of the rarest known word's
-BODY_ONLY_SHARE = 0.8  # ... and of a word only found in bodies
+BODY_ONLY_SHARE = 0.65  # ... and of a word only found in bodies
 NUMBER_SHARE = 0.3  # ... and of an unknown number
 MIN_SLOT_WEIGHT = 0.05
 PRECISION_WEIGHT = 0.25
 PRECISION_DEPTH = 100  # rumours whose claim lines are compared with the query
-ANSWER_COVERAGE = 0.5  # share of the query's weight the claim and aliases must cover
-ANSWER_UNCOVERED = 0.4  # ... and no slot they miss may carry this share of it
+ANSWER_COVERAGE = 0.4  # share of the query's weight the claim and aliases must cover
+ANSWER_UNCOVERED = 0.45  # ... and no slot they miss may carry this share of it
 ANSWER_SPECIFICITY = 0.2  # ... and at least this share of the rarest word's weight
 ANSWER_RATIO = 0.8  # another rumour answers too when it scores this close to the first
-FUZZY_MIN_LENGTH = 5  # unknown words this long also match close spellings
+FUZZY_MIN_LENGTH = 4  # unknown words this long also match close spellings
 FUZZY_TWO_EDITS_LENGTH = 8  # ... and from this long, spellings two edits away
 FUZZY_EXPANSIONS = 3
 
@@ -240,8 +240,9 @@ def _fuzzy(index: OpenIndex, folded: list[str], readings, content: list[int],
     for position in content:
         word = folded[position]
         if word in index.thesaurus.words or any(
-                position in r and index.knows(r[position][0]) for r in readings.values()):
-            continue
+                position in r and r[position][1] == 1.0 and index.knows(r[position][0])
+                for r in readings.values()):
+            continue  # a word the library or the thesaurus has as written
         for other in close_words(word, FUZZY_EXPANSIONS):
             for lang in index.languages:
                 analysed = term(lang, other)

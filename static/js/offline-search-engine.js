@@ -158,6 +158,7 @@
   function fallbackTerms(ready, lang, word) {
     var a = ready.index.analysis;
     var found = [];
+    if ((lang === "ar") !== /[\u0600-\u06ff]/.test(word)) { return found; }
     if (lang === "ar") {
       arabicVariants(ready, word).forEach(function (variant) {
         var t = term(ready, lang, variant);
@@ -165,7 +166,8 @@
       });
     }
     var base = lang === "ht" ? creoleSpelling(ready, word) : word;
-    var shortest = Math.max(a.min_prefix, base.length - a.prefix_slack);
+    var minPrefix = a.min_prefix[lang] !== undefined ? a.min_prefix[lang] : a.min_prefix["default"];
+    var shortest = Math.max(minPrefix, base.length - a.prefix_slack);
     for (var end = base.length - 1; end >= shortest; end--) {
       found.push(lang + ":" + base.slice(0, end));
     }
@@ -360,7 +362,7 @@
       var count = Object.keys(topical).length;
       slot.known = count > 0 || anywhere;
       slot.weight = count ? Math.max(k.min_slot_weight, idf(index.docs.length, count)) :
-        k.unknown_share * idf(index.docs.length, 1);
+        (anywhere ? k.body_only_share : k.unknown_share) * idf(index.docs.length, 1);
       var numeric = group.every(function (p) { return /^[\d.,]+$/.test(words[p]); });
       if (!slot.known && numeric) { slot.weight *= k.number_share; }
       slots.push(slot);
