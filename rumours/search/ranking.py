@@ -44,7 +44,7 @@ NUMBER_SHARE = 0.3  # ... and of an unknown number
 MIN_SLOT_WEIGHT = 0.05
 PRECISION_WEIGHT = 0.25
 PRECISION_DEPTH = 100  # rumours whose claim lines are compared with the query
-ANSWER_COVERAGE = 0.4  # share of the query's weight the claim and aliases must cover
+ANSWER_COVERAGE = 0.45  # share of the query's weight the claim and aliases must cover
 ANSWER_UNCOVERED = 0.45  # ... and no slot they miss may carry this share of it
 ANSWER_SPECIFICITY = 0.2  # ... and at least this share of the rarest word's weight
 ANSWER_RATIO = 0.8  # another rumour answers too when it scores this close to the first
@@ -240,13 +240,17 @@ def _fuzzy(index: OpenIndex, folded: list[str], readings, content: list[int],
     for position in content:
         word = folded[position]
         if word in index.thesaurus.words or any(
-                position in r and r[position][1] == 1.0 and index.knows(r[position][0])
+                position in r and r[position][1] == 1.0
+                and any(index.rumours_with(name, r[position][0]) for name in WEIGHING_FIELDS)
                 for r in readings.values()):
-            continue  # a word the library or the thesaurus has as written
+            continue  # a word the claims, answers or the thesaurus have as written
         for other in close_words(word, FUZZY_EXPANSIONS):
             for lang in index.languages:
                 analysed = term(lang, other)
-                if analysed and index.knows(analysed):
+                # Only a spelling of what claims and answers say: a typo of a word found
+                # in bodies alone would make an unknown word look known.
+                if analysed and any(index.rumours_with(name, analysed)
+                                    for name in WEIGHING_FIELDS):
                     found.setdefault(position, []).append(((analysed,), FUZZY_WEIGHT))
                 if analysed:
                     for match in index.thesaurus.find(lang, [(position, analysed, other)]):

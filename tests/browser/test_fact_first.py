@@ -85,11 +85,11 @@ def test_the_first_search_result_and_its_answer_show_without_scrolling(phone, bu
     first = phone.locator(".search-results > li").first
     verdict = first.locator(".verdict").bounding_box()
     headline = first.locator("h3").bounding_box()  # the result's title: its answer, first
-    assert "snippet" in first.locator("h3").get_attribute("class")
+    assert "item-answer" in first.locator("h3").get_attribute("class")  # the answer, not a fragment
     assert verdict["y"] + verdict["height"] <= PHONE["height"], verdict
     assert verdict["y"] < headline["y"]
     assert headline["y"] + 2 * 24 <= PHONE["height"], headline  # at least two lines of it
-    claim = first.locator(".result-claim").bounding_box()
+    claim = first.locator(".item-claim").bounding_box()
     assert claim["y"] > headline["y"]  # the rumour comes after the answer
 
 
