@@ -25,12 +25,12 @@ def test_an_open_preview_page_reloads_itself_when_the_file_is_saved(page, conten
             if message.type == "error" else None)
     with LiveServer(app) as server:
         page.goto(f"{server.url}/en/rumours/take-our-jobs")
-        page.locator("h1", has_text="They take our jobs").wait_for()
+        page.locator("q.claim", has_text="They take our jobs").wait_for()
         time.sleep(0.5)  # let the page open its event stream
         write(content_dir / "rumours" / "take-our-jobs.md",
               JOBS.replace("They take our jobs", "Saved from the editor"))
         # Nobody touches the page: it must reload by itself.
-        page.locator("h1", has_text="Saved from the editor").wait_for(timeout=10_000)
+        page.locator("q.claim", has_text="Saved from the editor").wait_for(timeout=10_000)
         # A broken save reloads it too, and the banner names the file and the field.
         write(content_dir / "rumours" / "take-our-jobs.md",
               JOBS.replace('verdict: "false"', "verdict: maybe"))
@@ -61,7 +61,7 @@ def test_search_and_filters_work_offline_from_the_folder(page, content_dir, tmp_
     assert result.inner_text() == "Nos quitan el trabajo"
     result.click()
     page.wait_for_url("**/es/rumours/take-our-jobs/index.html")
-    assert "Nos quitan el trabajo" in page.locator("h1").inner_text()
+    assert "Nos quitan el trabajo" in page.locator("q.claim").inner_text()
 
     # Other words for it, and a phrasing from another language, still find it.
     page.goto((copy / "en" / "index.html").as_uri())
