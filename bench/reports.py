@@ -31,6 +31,7 @@ import re
 import shutil
 import signal
 import socket
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -178,14 +179,16 @@ def search_load(port: int, seconds: float, seed: int, pace: float) -> tuple[list
 
 
 def paired(ports: dict[bool, int], seconds: float, pace: float,
-           seed: int = 1) -> tuple[dict[bool, list[float]], list[float], Counter]:
+           seed: int = 1) -> tuple[dict[bool, list[float]], list[float], list[float],
+                                   Counter]:
     """8 clients, each sending every search to both servers back to back (which one first
     alternates), so both modes meet the same moments of a machine that other work may share.
-    Returns each mode's latencies, and the off-server's latency to the same search sent
-    twice (the noise floor: a second, identical request)."""
+    Returns each mode's latencies, the off-server's latency to a third of the searches sent
+    again (the noise floor), and the paired differences (on - off, same search)."""
     queries = resident_queries()
     samples: dict[bool, list[float]] = {False: [], True: []}
     repeat: list[float] = []
+    differences: list[float] = []
     statuses: Counter = Counter()
     lock = threading.Lock()
     deadline = time.monotonic() + seconds
@@ -203,6 +206,7 @@ def paired(ports: dict[bool, int], seconds: float, pace: float,
                        for record, port in ports.items()}
         local: dict[bool, list[float]] = {False: [], True: []}
         again: list[float] = []
+        pairs: list[float] = []
         codes: Counter = Counter()
         sent = 0
         next_at = time.monotonic() + rng.random() * pace
@@ -215,11 +219,14 @@ def paired(ports: dict[bool, int], seconds: float, pace: float,
             params = {"q": query, "lang": lang, "n": f"{seed}-{number}-{sent}"}
             order = (False, True) if sent % 4 < 2 else (True, False)
             try:
+                pair = {}
                 for record in order:
                     status, elapsed = timed(connections[record],
                                             "/api/search?" + urlencode(params))
                     local[record].append(elapsed)
+                    pair[record] = elapsed
                     codes[status] += 1
+                pairs.append(pair[True] - pair[False])
                 if sent % 3 == 0:  # the noise floor: the off server, a new URL, again
                     status, elapsed = timed(connections[False], "/api/search?" + urlencode(
                         {**params, "n": params["n"] + "-again"}))
@@ -236,6 +243,7 @@ def paired(ports: dict[bool, int], seconds: float, pace: float,
             for record in local:
                 samples[record] += local[record]
             repeat.extend(again)
+            differences.extend(pairs)
             statuses.update(codes)
 
     threads = [threading.Thread(target=client, args=(n,)) for n in range(CLIENTS)]
@@ -243,7 +251,7 @@ def paired(ports: dict[bool, int], seconds: float, pace: float,
         thread.start()
     for thread in threads:
         thread.join()
-    return samples, repeat, statuses
+    return samples, repeat, differences, statuses
 
 
 def warm(port: int) -> None:
@@ -370,9 +378,8 @@ def main() -> None:
                 Server(work, "on", True, args.database_url) as on_server:
             for server in (off_server, on_server):
                 warm(server.port)
-            samples, repeat, statuses = paired({False: off_server.port,
-                                                True: on_server.port},
-                                               args.seconds, args.pace)
+            ports = {False: off_server.port, True: on_server.port}
+            samples, repeat, differences, statuses = paired(ports, args.seconds, args.pace)
             burst = report_burst(on_server.port, args.reports, args.report_seconds, "burst")
         stored = stored_reports(args.database_url, on_server.instance, "burst")
         down = Server(work, "down", True, UNREACHABLE)
@@ -405,6 +412,8 @@ def main() -> None:
           f"searches) differs from itself by {floor:.2f} ms at p99, "
           f"{abs(percentile(repeat, 0.5) - percentile(off, 0.5)):.2f} ms at p50 "
           f"({len(repeat)} searches)")
+    print(f"  the same search, on minus off: median {statistics.median(differences):+.2f} ms, "
+          f"mean {statistics.fmean(differences):+.2f} ms over {len(differences)} pairs")
     print(f"  in the process, counting costs {cost['per_search_us']:.1f} µs per unanswered "
           f"search, and {cost['write_40_ms']:.1f} ms per background write of a second's "
           "counts (40 new searches), off the request's path")

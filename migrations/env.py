@@ -54,7 +54,11 @@ def run_migrations_online() -> None:
 
 def _url() -> str:
     url = config.get_main_option("sqlalchemy.url")
-    return url or database_url(default_config())
+    if url:
+        return url
+    settings = default_config()
+    settings["INSTANCE_DIR"].mkdir(parents=True, exist_ok=True)  # for the SQLite default
+    return database_url(settings)
 
 
 if context.is_offline_mode():
