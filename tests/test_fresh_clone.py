@@ -59,7 +59,8 @@ def test_make_smoke_installs_and_passes_on_a_fresh_clone(clone):
     lock = (clone / "requirements/lock.txt").read_text().lower()
     for line in frozen.splitlines():
         if "==" in line and not line.startswith("-e"):
-            pin = re.sub(r"[-_.]+", "-", line.split(" ")[0])  # PEP 503 names
+            name, _, version = line.split(" ")[0].partition("==")
+            pin = re.sub(r"[-_.]+", "-", name) + "==" + version  # PEP 503 names
             assert pin in lock, f"{line} is not pinned in requirements/lock.txt"
 
 
