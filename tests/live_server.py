@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import http.client
+import os
 import threading
 from pathlib import Path
 
@@ -28,3 +30,21 @@ class LiveServer:
     def __exit__(self, *exc) -> None:
         self.server.shutdown()
         self.thread.join(5)
+
+
+def fetch(port: int, path: str) -> tuple[int, bytes]:
+    """GET `path` from a server on this machine on a new connection: (status, body)."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        connection.request("GET", path)
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()
+
+
+def bump(path: Path, text: str) -> None:
+    """Write a file and make sure its modification time moves forward."""
+    path.write_text(text, encoding="utf-8")
+    stat = path.stat()
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))

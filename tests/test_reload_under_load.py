@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import http.client
 import json
-import os
 import shutil
 import threading
 import time
-from pathlib import Path
 from urllib.parse import quote
 
-from live_server import LiveServer
+from live_server import LiveServer, bump, fetch
 
 from rumours import create_app, search
 from rumours.library import load_library
@@ -19,21 +16,6 @@ from rumours.library import load_library
 EDITS = 10
 
 
-def fetch(port: int, path: str) -> tuple[int, bytes]:
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    try:
-        connection.request("GET", path)
-        response = connection.getresponse()
-        return response.status, response.read()
-    finally:
-        connection.close()
-
-
-def bump(path: Path, text: str) -> None:
-    """Write a file and make sure its modification time moves forward."""
-    path.write_text(text, encoding="utf-8")
-    stat = path.stat()
-    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
 
 
 def wait_for(predicate, timeout: float = 20.0) -> bool:
