@@ -22,6 +22,8 @@ GUNICORN = Path(sys.executable).parent / "gunicorn"
 PATHS = ["/en/rumours/take-our-jobs", "/en/", "/es/rumours/", "/api/search?q=jobs&lang=en",
          "/en/rumours/springfield-pets-geese", "/healthz"]
 GOOD_MARKERS = (b"They take our jobs", b"Jobs taken, version two")
+CLIENTS = 4
+KILLS = 5
 
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(not GUNICORN.exists(), reason="gunicorn is not installed")]
@@ -31,7 +33,6 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
 
 
 def workers(master: int) -> list[int]:
@@ -46,7 +47,6 @@ def wait_for(predicate, timeout: float = 60.0) -> bool:
             return True
         time.sleep(0.1)
     return False
-
 
 
 def test_zero_failed_requests_through_breakage_kills_and_restarts(tmp_path):
@@ -91,14 +91,14 @@ def test_zero_failed_requests_through_breakage_kills_and_restarts(tmp_path):
 
     try:
         assert wait_for(lambda: _up(port)), (tmp_path / "gunicorn.log").read_text()[-2000:]
-        threads = [threading.Thread(target=load, args=(n,)) for n in range(4)]
+        threads = [threading.Thread(target=load, args=(n,)) for n in range(CLIENTS)]
         for thread in threads:
             thread.start()
         source = content / "rumours" / "take-our-jobs.md"
         original = source.read_text(encoding="utf-8")
         bump(source, original.replace('verdict: "false"', "verdict: [unclosed"))
         assert wait_for(lambda: b"degraded" in fetch(port, "/healthz")[1])
-        for _ in range(5):  # every new worker boots on broken content
+        for _ in range(KILLS):  # every new worker boots on broken content
             before = workers(master.pid)
             os.kill(before[0], signal.SIGKILL)
             assert wait_for(lambda b=before: len(set(workers(master.pid)) - set(b)) >= 1)
@@ -124,7 +124,8 @@ def test_zero_failed_requests_through_breakage_kills_and_restarts(tmp_path):
         log.close()
     assert failures == [], failures[:10]
     assert served["count"] > 200
-    assert retried["count"] <= 10, "killed workers dropped more than their in-flight requests"
+    # A SIGKILL can cut at most one in-flight request per client, and only a kill cuts any.
+    assert retried["count"] <= KILLS * CLIENTS, "requests were dropped beyond those in flight at a kill"
 
 
 def _up(port: int) -> bool:
