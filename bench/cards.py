@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from rumours import create_app  # noqa: E402
-from rumours.library import load_library  # noqa: E402
+from rumours.content.library import load_library  # noqa: E402
 
 CARD_TARGET_MS = 300
 DECK_TARGET_S = 10

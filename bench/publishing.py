@@ -22,7 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from rumours import create_app  # noqa: E402
-from rumours.export import build_site  # noqa: E402
+from rumours.publishing.export import build_site  # noqa: E402
 
 
 def timed(client, url: str) -> float:

@@ -33,10 +33,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from rumours import create_app  # noqa: E402
-from rumours.library import Library, RumourText, load_library  # noqa: E402
+from rumours.content.library import Library, RumourText, load_library  # noqa: E402
 from rumours.search import SearchIndex, build_index, clean_query  # noqa: E402
+from rumours.search.thesaurus import load_thesaurus  # noqa: E402
 from rumours.snapshot import Snapshot  # noqa: E402
-from rumours.thesaurus import load_thesaurus  # noqa: E402
 
 QUERIES = [  # (query, lang): two or three words, as residents type them
     ("take our jobs", "en"), ("pay taxes", "en"), ("health system abuse", "en"),

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import click
 
-from rumours.config import default_config
-from rumours.library import check_content
+from rumours.content.library import check_content
+from rumours.web.config import default_config
 
 
 def _content_dir() -> Path:
@@ -78,8 +78,8 @@ def index(if_stale: bool, drafts: bool) -> None:
     import time
 
     from rumours import search
-    from rumours.library import ContentError, load_library
-    from rumours.thesaurus import load_thesaurus
+    from rumours.content.library import ContentError, load_library
+    from rumours.search.thesaurus import load_thesaurus
 
     config = default_config()
     click.echo(f"Reading {config['CONTENT_DIR']}...")
@@ -240,12 +240,12 @@ def new(claim: str | None, item_id: str | None, is_update: bool,
 def build(out: Path, decks: bool) -> None:
     """Write the whole site as static files into OUT (relative links, offline search)."""
     from rumours import create_app
-    from rumours.export import ExportError, build_site
+    from rumours.publishing.export import ExportError, build_site
 
     click.echo("Loading the content and building the search index "
                "(a minute the first time)...")
     # The export draws its cards and decks itself, for no visitor: no background drawing
-    # competing with it, and no per-client limit on new renders (rumours/rendering.py).
+    # competing with it, and no per-client limit on new renders (rumours/web/rendering.py).
     app = create_app({"DEV": False, "PRERENDER": False, "RATELIMIT_ENABLED": False})
     click.echo("Fetching every page" + (", card and deck" if decks else " and card")
                + " (progress every few seconds)...")
@@ -261,7 +261,7 @@ def build(out: Path, decks: bool) -> None:
     sys.exit(1 if report.broken else 0)
 
 
-from rumours.i18n_commands import i18n  # noqa: E402
+from rumours.i18n.commands import i18n  # noqa: E402
 
 main.add_command(i18n)
 

@@ -6,13 +6,15 @@ import logging
 import threading
 import weakref
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from rumours import last_good
-from rumours.library import Library, Problem, check_content, content_files
+from cachetools import LRUCache
+
+from rumours.content import last_good
+from rumours.content.library import Library, Problem, check_content, content_files
 
 log = logging.getLogger("rumours")
 
@@ -27,6 +29,39 @@ class Snapshot:
     artefacts: MappingProxyType = field(default_factory=lambda: MappingProxyType({}))
     signature: tuple = ()
     origin: str = "live"  # "live", "last-good" (a saved copy) or "partial" (broken files left out)
+    caches: dict = field(default_factory=dict, compare=False, repr=False)
+    caches_lock: threading.Lock = field(default_factory=threading.Lock, compare=False,
+                                        repr=False)
+
+    def cache(self, name: str, maxsize: int) -> SnapshotCache:
+        """The named cache of artefacts of this version (rendered pages, PDFs, share
+        images): it disappears with the snapshot, so nothing needs to ask "is this still the
+        live version?"."""
+        with self.caches_lock:
+            cache = self.caches.get(name)
+            if cache is None:
+                cache = self.caches[name] = SnapshotCache(maxsize)
+            return cache
+
+
+class SnapshotCache:
+    """A thread-safe least-recently-used cache (cachetools) of one snapshot's artefacts."""
+
+    def __init__(self, maxsize: int):
+        self._items: LRUCache = LRUCache(maxsize=maxsize)
+        self._lock = threading.Lock()
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        with self._lock:
+            return self._items.get(key, default)
+
+    def set(self, key: Any, value: Any) -> None:
+        with self._lock:
+            self._items[key] = value
+
+    def __len__(self) -> int:
+        with self._lock:
+            return len(self._items)
 
 
 class LiveLibrary:
@@ -122,22 +157,19 @@ class LiveLibrary:
                 log.error("keeping the last good library (%d rumours)",
                           len(current.library.rumours))
                 # Remember the broken signature so the same broken state is not re-parsed.
-                self._snapshot = Snapshot(current.library, current.artefacts, signature,
-                                          current.origin)
+                self._snapshot = replace(current, signature=signature)
                 return False
             fallback, origin = self._fallback()
             if fallback is None:
                 if current is None:
                     raise RuntimeError("no library can be served: site.yml is broken and no "
                                        "last good copy exists\n" + "\n".join(map(str, problems)))
-                self._snapshot = Snapshot(current.library, current.artefacts, signature,
-                                          current.origin)
+                self._snapshot = replace(current, signature=signature)
                 return False
             if current is None or fallback.version != current.library.version:
                 self._swap(fallback, signature, origin)
             else:
-                self._snapshot = Snapshot(current.library, current.artefacts, signature,
-                                          current.origin)
+                self._snapshot = replace(current, signature=signature)
             return False
 
     def _fallback(self) -> tuple[Library | None, str]:

@@ -9,7 +9,7 @@ import pytest
 from content_fixtures import BUNDLED_CONTENT
 
 from rumours import create_app
-from rumours.library import check_content, load_library
+from rumours.content.library import check_content, load_library
 
 GENERAL = [
     "take-our-jobs", "lower-wages", "dont-pay-taxes", "cost-more-than-they-contribute",

@@ -1,4 +1,4 @@
-"""rumours.cards and its URLs, on real PDFs: A6 cards, A4 decks, fit, QR codes, Arabic, errors.
+"""rumours.printing.cards and its URLs, on real PDFs: A6 cards, A4 decks, fit, QR codes, Arabic, errors.
 
 Sample pages are written to test-artefacts/cards/ as PNGs for a person to look at.
 """
@@ -18,7 +18,8 @@ from PIL import Image
 from pypdf import PdfReader
 
 from rumours import create_app
-from rumours.cards import (
+from rumours.content.library import Fact, load_library
+from rumours.printing.cards import (
     BACK_LEVELS,
     Slot,
     deck_sheets,
@@ -27,7 +28,6 @@ from rumours.cards import (
     sheet_grid,
     shorten,
 )
-from rumours.library import Fact, load_library
 
 ARTEFACTS = ROOT / "test-artefacts" / "cards"
 A6 = (297.64, 419.53)  # points
@@ -720,9 +720,9 @@ def test_index_of_the_largest_deck_fits_on_one_page(cards_app, tmp_path, lang):
     """60 cards (the default limit), the long claim among them: the index stays one page."""
     from flask import g
 
-    from rumours.cards import INDEX_LEVELS, SHEET_MM, deck_sheets, make_card
-    from rumours.views.cards import card_maker
-    from rumours.views.common import library
+    from rumours.printing.cards import INDEX_LEVELS, SHEET_MM, deck_sheets, make_card
+    from rumours.web.views.cards import card_maker
+    from rumours.web.views.common import library
 
     with cards_app.test_request_context(f"/{lang}/cards/"):
         g.lang = lang

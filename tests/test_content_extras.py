@@ -1,4 +1,4 @@
-"""rumours.content_extras: corrections logs, translation review status, translated source notes."""
+"""rumours.content.extras: corrections logs, translation review status, translated source notes."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ import re
 import pytest
 
 from rumours import create_app
-from rumours.library import check_content, load_library
+from rumours.content.library import check_content, load_library
 
 CORRECTIONS = """\
 corrections:

@@ -1,4 +1,4 @@
-"""rumours.views.dev and static/js/live-reload.js: preview pages reload themselves on save.
+"""rumours.web.views.dev and static/js/live-reload.js: preview pages reload themselves on save.
 
 The same in a real Chromium: tests/browser/test_publishing.py.
 """
@@ -112,7 +112,7 @@ def test_a_changed_translation_catalog_reloads_too(preview):
     po_files = sorted(Path(preview.config["TRANSLATIONS_DIR"]).glob("*/LC_MESSAGES/*.po"))
     if not po_files:
         pytest.skip("no translation catalogs in this checkout")
-    from rumours.views.dev import preview_version
+    from rumours.web.views.dev import preview_version
 
     before = preview_version(preview, preview.extensions["rumours"])
     stat = po_files[0].stat()

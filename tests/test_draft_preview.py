@@ -1,4 +1,4 @@
-"""rumours.draft_preview: in `rumours serve --dev`, a draft that does not validate yet is shown
+"""rumours.content.draft_preview: in `rumours serve --dev`, a draft that does not validate yet is shown
 as it is, with its problems beside its fields, instead of a 404 or the last good version."""
 
 from __future__ import annotations

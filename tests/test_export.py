@@ -1,4 +1,4 @@
-"""rumours.export and `rumours build`: a static copy whose every link resolves, with offline search.
+"""rumours.publishing.export and `rumours build`: a static copy whose every link resolves, with offline search.
 
 The offline search and forms in a real Chromium, from file://: tests/browser/test_publishing.py.
 """
@@ -16,7 +16,7 @@ import yaml
 from click.testing import CliRunner
 
 from rumours import create_app
-from rumours.export import ExportError, SiteExport, build_site, output_file, url_key
+from rumours.publishing.export import ExportError, SiteExport, build_site, output_file, url_key
 
 LANGS = ("en", "es", "ca", "fr", "ar", "ht")
 

@@ -1,4 +1,4 @@
-"""rumours.feeds and the feeds blueprint: RSS and Atom that parse, validate and never change by themselves."""
+"""rumours.publishing.feeds and the feeds blueprint: RSS and Atom that parse, validate and never change by themselves."""
 
 from __future__ import annotations
 

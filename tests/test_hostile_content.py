@@ -10,7 +10,7 @@ import pytest
 from content_fixtures import JOBS
 
 from rumours import create_app
-from rumours.library import MAX_FILE_BYTES, check_content
+from rumours.content.library import MAX_FILE_BYTES, check_content
 
 
 def problems_for(content_dir: Path) -> tuple[list[str], float]:
@@ -175,7 +175,7 @@ def test_a_body_of_dense_markdown_costs_under_a_second(unit, content_dir):
 def test_wrapping_a_very_long_word_measures_text_a_linear_number_of_times(tmp_path):
     from PIL import Image, ImageDraw
 
-    from rumours.share_images import Fonts, wrap
+    from rumours.printing.share_images import Fonts, wrap
 
     font = Fonts(tmp_path).get("a", "bold", 60)
     draw = ImageDraw.Draw(Image.new("RGB", (10, 10)))

@@ -1,4 +1,4 @@
-"""rumours.http_caching: pages revalidate with 304s; static files are fingerprinted for a year."""
+"""rumours.web.http_caching: pages revalidate with 304s; static files are fingerprinted for a year."""
 
 from __future__ import annotations
 

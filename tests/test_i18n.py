@@ -14,9 +14,10 @@ import polib
 import pytest
 from click.testing import CliRunner
 
-from rumours import catalogs, create_app
+from rumours import create_app
 from rumours.cli import main
-from rumours.library import load_library
+from rumours.content.library import load_library
+from rumours.i18n import catalogs
 
 ROOT = Path(__file__).resolve().parent.parent
 TRANSLATIONS = ROOT / "translations"

@@ -1,4 +1,4 @@
-"""rumours.library: loading and validating content, each problem naming file, line and field."""
+"""rumours.content.library: loading and validating content, each problem naming file, line and field."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from content_fixtures import JOBS, write
 
-from rumours.library import ContentError, check_content, load_library
+from rumours.content.library import ContentError, check_content, load_library
 
 pytestmark = pytest.mark.smoke
 

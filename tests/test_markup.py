@@ -1,11 +1,11 @@
-"""rumours.markup: Markdown renders, and nothing executable or styled reaches a page."""
+"""rumours.content.markup: Markdown renders, and nothing executable or styled reaches a page."""
 
 from __future__ import annotations
 
 import pytest
 from content_fixtures import JOBS, write
 
-from rumours import markup
+from rumours.content import markup
 
 pytestmark = pytest.mark.smoke
 

@@ -11,7 +11,7 @@ from urllib.parse import quote
 from live_server import LiveServer, bump, fetch
 
 from rumours import create_app, search
-from rumours.library import load_library
+from rumours.content.library import load_library
 
 EDITS = 10
 

@@ -12,7 +12,7 @@ import yaml
 from content_fixtures import BUNDLED_CONTENT
 
 from rumours import create_app
-from rumours.export import build_site
+from rumours.publishing.export import build_site
 from rumours.reports import reports
 from rumours.reports.store import CONTACT_DAYS, REPORT_DAYS, SEARCH_DAYS
 

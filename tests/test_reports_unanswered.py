@@ -12,7 +12,6 @@ import pytest
 import yaml
 
 from rumours import create_app
-from rumours.http_caching import PAGE_CACHE_CONTROL
 from rumours.reports import reports
 from rumours.reports.database import Database
 from rumours.reports.search_counts import SearchCounts
@@ -24,6 +23,7 @@ from rumours.reports.unanswered import (
     looks_personal,
     normalise_query,
 )
+from rumours.web.http_caching import PAGE_CACHE_CONTROL
 
 UNREACHABLE = "postgresql://nobody@127.0.0.1:9/nothing"
 

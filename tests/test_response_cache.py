@@ -1,4 +1,4 @@
-"""rumours.response_cache: shareable pages are answered from memory until the library changes."""
+"""rumours.web.response_cache: shareable pages are answered from memory until the library changes."""
 
 from __future__ import annotations
 

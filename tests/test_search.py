@@ -1,4 +1,4 @@
-"""rumours.search and rumours.views.search: a real Whoosh index of a small real library."""
+"""rumours.search and rumours.web.views.search: a real Whoosh index of a small real library."""
 
 from __future__ import annotations
 
@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 
 from rumours import create_app, search
 from rumours.cli import main as cli
-from rumours.library import load_library
-from rumours.thesaurus import load_thesaurus
+from rumours.content.library import load_library
+from rumours.search.thesaurus import load_thesaurus
 
 # ------------------------------------------------------------------ a small library
 

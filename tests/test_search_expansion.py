@@ -10,7 +10,7 @@ from rumours.search.expansion import (
     CompiledThesaurus,
     compile_thesaurus,
 )
-from rumours.thesaurus import Concept, Thesaurus
+from rumours.search.thesaurus import Concept, Thesaurus
 
 LANGUAGES = ("en", "es", "ca", "fr", "ar", "ht")
 

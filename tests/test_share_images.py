@@ -1,4 +1,4 @@
-"""rumours.share_images and its URL: 1200x630 PNGs, Arabic shaped right-to-left, cached."""
+"""rumours.printing.share_images and its URL: 1200x630 PNGs, Arabic shaped right-to-left, cached."""
 
 from __future__ import annotations
 
@@ -12,8 +12,9 @@ from content_fixtures import JOBS, write
 from fontTools.ttLib import TTFont
 from PIL import Image, ImageChops, ImageDraw, ImageFont, ImageStat
 
-from rumours import create_app, share_images
-from rumours.share_images import Fonts, ShareCard, merged_font_path, raqm_available, render
+from rumours import create_app
+from rumours.printing import share_images
+from rumours.printing.share_images import Fonts, ShareCard, merged_font_path, raqm_available, render
 
 ARABIC_CLAIM = "يأخذون وظائفنا"
 # "بيت" (house) shaped by hand: teh final, yeh medial, beh initial, in visual order.
@@ -196,7 +197,7 @@ def test_the_verdict_colour_is_painted(tmp_path, verdict):
 
 
 def test_the_image_of_a_page_leads_with_its_answer_in_the_readers_language(app):
-    from rumours.views.share_images import share_card
+    from rumours.web.views.share_images import share_card
 
     with app.test_request_context("/es/rumours/take-our-jobs/share.png"):
         from flask import g

@@ -1,4 +1,4 @@
-"""rumours.site_identity: fallback chains, the city's name, logo, colours and team, the demo."""
+"""rumours.content.site_identity: fallback chains, the city's name, logo, colours and team, the demo."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import pytest
 from content_fixtures import write
 
 from rumours import create_app
-from rumours.library import check_content, load_library
-from rumours.site_identity import contrast_ratio, darker, is_demo
+from rumours.content.library import check_content, load_library
+from rumours.content.site_identity import contrast_ratio, darker, is_demo
 
 
 def app_for(content_dir, tmp_path, **config):
@@ -124,6 +124,6 @@ def test_a_real_address_removes_the_demo_banner(content_dir, tmp_path):
 
 
 def test_the_logo_travels_with_the_last_good_copy(content_dir, tmp_path):
-    from rumours.library import content_files
+    from rumours.content.library import content_files
 
     assert content_dir / "logo.svg" in content_files(content_dir)

@@ -1,4 +1,4 @@
-"""rumours.sitemap and /robots.txt: every page in every language, alternates, dates from content."""
+"""rumours.publishing.sitemap and /robots.txt: every page in every language, alternates, dates from content."""
 
 from __future__ import annotations
 

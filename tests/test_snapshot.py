@@ -145,7 +145,8 @@ def test_an_index_build_that_failed_on_a_full_disk_is_retried(content_dir, tmp_p
                                                               monkeypatch):
     import errno
 
-    from rumours import heal_index, search
+    from rumours import search
+    from rumours.web.app import heal_index
 
     app = create_app({"TESTING": True, "CONTENT_DIR": content_dir,
                       "INSTANCE_DIR": tmp_path / "instance"})

@@ -1,4 +1,4 @@
-"""rumours.structured_data and the rumour head: one valid ClaimReview, OpenGraph and Twitter tags."""
+"""rumours.publishing.structured_data and the rumour head: one valid ClaimReview, OpenGraph and Twitter tags."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ import polib
 import pytest
 from content_fixtures import JOBS, ROOT, write
 
-from rumours.structured_data import og_locale, short_claim
+from rumours.publishing.structured_data import og_locale, short_claim
 
 BASE = "https://rumours.example.org"
 

@@ -1,12 +1,12 @@
-"""rumours.text_units: shortening that keeps whole thoughts (cards and share images)."""
+"""rumours.content.text_units: shortening that keeps whole thoughts (cards and share images)."""
 
 from __future__ import annotations
 
 from content_fixtures import BUNDLED_CONTENT
 
-from rumours.cards import BACK_LEVELS, tip_units
-from rumours.library import load_library
-from rumours.text_units import section_units, whole_units
+from rumours.content.library import load_library
+from rumours.content.text_units import section_units, whole_units
+from rumours.printing.cards import BACK_LEVELS, tip_units
 
 BODY = """<h2 id="facts">The facts</h2>
 <ul><li>A fact. <sup id="fnref:a"><a class="footnote-ref" href="#fn:a">1</a></sup></li></ul>

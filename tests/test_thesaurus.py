@@ -1,4 +1,4 @@
-"""rumours.thesaurus: content/synonyms.yml, checked like every content file (file:line: field)."""
+"""rumours.search.thesaurus: content/synonyms.yml, checked like every content file (file:line: field)."""
 
 from __future__ import annotations
 
@@ -10,10 +10,10 @@ from click.testing import CliRunner
 from content_fixtures import write
 
 from rumours.cli import main
-from rumours.library import check_content, load_library
+from rumours.content.library import check_content, load_library
 from rumours.search.analysis import text_terms
 from rumours.search.expansion import compile_thesaurus
-from rumours.thesaurus import load_thesaurus, thesaurus_problems
+from rumours.search.thesaurus import load_thesaurus, thesaurus_problems
 
 BUNDLED_CONTENT = Path(__file__).resolve().parent.parent / "content"
 

@@ -1,4 +1,4 @@
-"""rumours.yaml_errors: YAML mistakes in plain words, the other fields still checked, and
+"""rumours.content.yaml_errors: YAML mistakes in plain words, the other fields still checked, and
 strength labels accepted as their letters."""
 
 from __future__ import annotations
@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from rumours.library import _ContentLoader, check_content
-from rumours.yaml_errors import explain, salvage, strength_letter
+from rumours.content.library import _ContentLoader, check_content
+from rumours.content.yaml_errors import explain, salvage, strength_letter
 
 STRENGTHS = {"A": "Strong — official statistics", "B": "Good — a single study",
              "C": "Indicative — a news report", "D": "Weak — partisan"}

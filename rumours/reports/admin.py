@@ -42,7 +42,7 @@ from rumours.reports.forms import (
 from rumours.reports.models import STATUSES
 from rumours.reports.search_counts import week_start
 from rumours.reports.store import InvalidReport
-from rumours.views.common import library
+from rumours.web.views.common import library
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 

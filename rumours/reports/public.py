@@ -27,7 +27,7 @@ from rumours.reports.forms import HEARD_WHERE_LABELS, ReportForm
 from rumours.reports.models import MAX_REPORT_CHARS
 from rumours.reports.store import CONTACT_DAYS, InvalidReport
 from rumours.search import clean_query
-from rumours.views.common import lang_blueprint, library
+from rumours.web.views.common import lang_blueprint, library
 
 log = logging.getLogger("rumours.reports")
 

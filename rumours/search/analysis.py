@@ -2,7 +2,7 @@
 
 One definition for the live search and the static export's offline search: the tables
 below (folds, Haitian Creole spelling rules, stop words) are exported as data to
-static/js/offline-search.js by rumours/offline_search.py, which also ships the stems of
+static/js/offline-search.js by rumours/publishing/offline_search.py, which also ships the stems of
 every word the library and the thesaurus use.
 
 A word is analysed in three steps:

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rumours.search.analysis import fold, term, tokens
-from rumours.thesaurus import Thesaurus
+from rumours.search.thesaurus import Thesaurus
 
 THESAURUS_FILE = "thesaurus.json"
 

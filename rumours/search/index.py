@@ -32,11 +32,11 @@ from whoosh import index as whoosh_index
 from whoosh.analysis import SpaceSeparatedTokenizer
 from whoosh.fields import ID, KEYWORD, STORED, FieldType, Schema
 
-from rumours.library import Library
+from rumours.content.library import Library
 from rumours.search import expansion
 from rumours.search.analysis import token_term, token_texts
 from rumours.search.expansion import CompiledThesaurus
-from rumours.thesaurus import EMPTY, Thesaurus
+from rumours.search.thesaurus import EMPTY, Thesaurus
 
 log = logging.getLogger("rumours.search")
 

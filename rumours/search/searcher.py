@@ -18,7 +18,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from rumours.library import Library
+from rumours.content.library import Library
 from rumours.search import ranking
 from rumours.search.analysis import fold
 from rumours.search.index import (
@@ -31,7 +31,7 @@ from rumours.search.index import (
     try_open,
 )
 from rumours.search.snippets import answer_snippet, plain_snippet
-from rumours.thesaurus import EMPTY, Thesaurus, load_thesaurus
+from rumours.search.thesaurus import EMPTY, Thesaurus, load_thesaurus
 
 log = logging.getLogger("rumours.search")
 

@@ -1,6 +1,6 @@
 // The offline search of a static copy: the live search's analysis and ranking, in the browser.
 //
-// Everything it knows comes from <lang>/search-index.js, which rumours/offline_search.py
+// Everything it knows comes from <lang>/search-index.js, which rumours/publishing/offline_search.py
 // writes from the live search's own definitions (rumours/search/analysis.py, expansion.py,
 // ranking.py): the folds, the Haitian Creole spellings, the stop words, the Arabic clitics,
 // the stem of every word the library and the thesaurus use, the thesaurus, the weights and

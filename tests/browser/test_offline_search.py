@@ -1,6 +1,6 @@
 """The static copy's search engine in a real Chromium: the live search's analysis and ranking.
 
-rumours/offline_search.py writes, from the live search's definitions, what
+rumours/publishing/offline_search.py writes, from the live search's definitions, what
 static/js/offline-search-engine.js needs; here the script runs every resident query of
 bench/search_queries.tsv in the browser and is held to the live search's answers.
 """
@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 from flask_babel import force_locale
 
-from rumours import create_app, offline_search
+from rumours import create_app
+from rumours.publishing import offline_search
 
 ROOT = Path(__file__).resolve().parents[2]
 ENGINE = ROOT / "static" / "js" / "offline-search-engine.js"

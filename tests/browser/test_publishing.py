@@ -10,7 +10,7 @@ from content_fixtures import JOBS, write
 from live_browser import LiveServer
 
 from rumours import create_app
-from rumours.export import build_site
+from rumours.publishing.export import build_site
 
 pytestmark = pytest.mark.browser
 

@@ -1,0 +1,1 @@
+"""Content: the model, loading and checking of the Markdown library (no Flask)."""

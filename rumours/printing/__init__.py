@@ -1,0 +1,1 @@
+"""Printing: pocket cards, workshop decks and share images."""

@@ -1,0 +1,1 @@
+"""Publishing: feeds, sitemap, structured data and the static export."""

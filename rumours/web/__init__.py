@@ -1,0 +1,1 @@
+"""The web application: app factory, HTTP, caching, templates and views."""
