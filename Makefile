@@ -16,16 +16,20 @@ run: install
 	$(BIN)/rumours db upgrade
 	$(BIN)/rumours serve --port $(PORT)
 
+# The whole suite, browser tests included, on every core (TEST_WORKERS=0: one process).
+TEST_WORKERS ?= auto
 test: install
 	PYTHON=$(PYTHON) scripts/system-deps test
 	$(BIN)/ruff check rumours tests bench
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS)
 
 # The quick part of the suite: the app starts, pages and search answer, content checks.
 smoke: install
 	$(BIN)/python -m pytest -m smoke -q
 
+# The compiled catalogs are made here, once (only those missing or older than their .po).
 install: $(STAMP)
+	$(BIN)/rumours i18n compile
 
 # Installs exactly the versions in the lock file (every file's hash checked), then the
 # project itself without touching them.

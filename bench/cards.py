@@ -23,7 +23,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from rumours import create_app  # noqa: E402
-from rumours.content.library import load_library  # noqa: E402
+from rumours.content.loading import load_library  # noqa: E402
+from rumours.printing.cards import PDF_CACHE, PLAN_CACHE  # noqa: E402
 
 CARD_TARGET_MS = 300
 DECK_TARGET_S = 10
@@ -52,12 +53,13 @@ def content_with(count: int, work: Path) -> tuple[Path, str]:
                      "with copies of its entries")
 
 
-def fresh(app) -> None:
-    """Forget every rendered PDF and every measured fit."""
-    maker = app.extensions.get("cards")
-    if maker is not None:
-        maker.cache.clear()
-        maker._plans.clear()
+def fresh(app, plans: bool = True) -> None:
+    """Forget every rendered PDF and (with `plans`) every measured fit: both are artefacts
+    of the live snapshot, in its caches."""
+    caches = app.extensions["rumours"].snapshot.caches
+    caches.pop(PDF_CACHE, None)
+    if plans:
+        caches.pop(PLAN_CACHE, None)
 
 
 def timed(client, url: str) -> tuple[float, int, int]:
@@ -120,7 +122,7 @@ def main() -> int:
         fresh(app)
         for rumour_id in ids[:args.deck]:  # fits measured ahead, as after single-card visits
             client.get(f"/{args.langs[0]}/rumours/{rumour_id}/card.pdf")
-        app.extensions["cards"].cache.clear()
+        fresh(app, plans=False)
         elapsed, _status, _size = timed(client, f"/{args.langs[0]}/cards.pdf?ids={deck_ids}")
         print(f"deck of {args.deck} cards [{args.langs[0]}] with fits already measured: "
               f"{elapsed:.2f} s")

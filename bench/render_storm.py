@@ -48,7 +48,7 @@ def synthetic_content(target: Path, copies: int = 2) -> list[str]:
     return ids
 
 
-def fetch(port: int, path: str, address: str = "") -> tuple[int, float]:
+def fetch(port: int, path: str) -> tuple[int, float]:
     started = time.perf_counter()
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
     try:

@@ -123,6 +123,15 @@ def get(port: int, path: str, headers: dict | None = None) -> tuple[int, bytes, 
         connection.close()
 
 
+def run_clients(client) -> None:
+    """Run `client(number)` in CLIENTS threads at once and wait for all of them."""
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(CLIENTS)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
@@ -170,11 +179,7 @@ def search_load(port: int, seconds: float, seed: int, pace: float) -> tuple[list
             times.extend(local)
             statuses.update(codes)
 
-    threads = [threading.Thread(target=client, args=(n,)) for n in range(CLIENTS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    run_clients(client)
     return times, statuses
 
 
@@ -246,11 +251,7 @@ def paired(ports: dict[bool, int], seconds: float, pace: float,
             differences.extend(pairs)
             statuses.update(codes)
 
-    threads = [threading.Thread(target=client, args=(n,)) for n in range(CLIENTS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    run_clients(client)
     return samples, repeat, differences, statuses
 
 
@@ -299,11 +300,7 @@ def report_burst(port: int, count: int, seconds: float, run: str) -> dict:
                 results[text] = status
                 latencies.append(elapsed * 1000)
 
-    threads = [threading.Thread(target=client, args=(n,)) for n in range(CLIENTS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    run_clients(client)
     return {"results": results, "latencies": latencies,
             "seconds": time.monotonic() - started}
 

@@ -24,7 +24,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from rumours.content.library import load_library  # noqa: E402
+from rumours.content.loading import load_library  # noqa: E402
 from rumours.search import SearchIndex, build_index  # noqa: E402
 from rumours.search.thesaurus import load_thesaurus  # noqa: E402
 

@@ -33,10 +33,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from rumours import create_app  # noqa: E402
-from rumours.content.library import Library, RumourText, load_library  # noqa: E402
+from rumours.content.loading import load_library  # noqa: E402
+from rumours.content.model import Library, RumourText  # noqa: E402
 from rumours.search import SearchIndex, build_index, clean_query  # noqa: E402
 from rumours.search.thesaurus import load_thesaurus  # noqa: E402
-from rumours.snapshot import Snapshot  # noqa: E402
 
 QUERIES = [  # (query, lang): two or three words, as residents type them
     ("take our jobs", "en"), ("pay taxes", "en"), ("health system abuse", "en"),
@@ -94,6 +94,16 @@ def synthetic_library(template: Library, documents: int, seed: int = 7) -> Libra
         ))
     return Library(site=template.site, rumours=tuple(rumours), pages=(), updates=(),
                    version=f"synthetic-{documents}-{seed}")
+
+
+class SyntheticLoader:
+    """Stands in for the live library's content loader: always "loads" one library."""
+
+    def __init__(self, library: Library):
+        self.library = library
+
+    def load(self, *_when, **_how) -> tuple[Library, list]:
+        return self.library, []
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -154,9 +164,9 @@ def measure(documents: int, rounds: int, template: Library) -> dict:
         target = build_index(library, instance / "index", thesaurus)
         build_seconds = time.perf_counter() - started
         live = app.extensions["rumours"]
-        artefacts = dict(live.snapshot.artefacts)
-        artefacts["search"] = live.builders["search"](library)  # finds the fresh index
-        live._snapshot = Snapshot(library, MappingProxyType(artefacts), live.snapshot.signature)
+        live.loader = SyntheticLoader(library)  # serve it as if loaded from the content folder
+        live.reload(force=True)  # its search artefact opens the index just built
+        assert live.library is library and not live.errors
         client = app.test_client()
 
         def api(query: str, lang: str) -> None:
@@ -172,10 +182,10 @@ def measure(documents: int, rounds: int, template: Library) -> dict:
             started = time.perf_counter()
             engine.search(query, lang)
             cold_ms.append((time.perf_counter() - started) * 1000)
-        engine_ms = timed(lambda q, lang: engine.search(q, lang), rounds)
+        engine_ms = timed(engine.search, rounds)
         engine.close()
         db, fts_build = fts5_corpus(library)
-        fts_ms = timed(lambda q, lang: fts5_search(db, q), rounds)
+        fts_ms = timed(lambda q, _lang: fts5_search(db, q), rounds)
         db.close()
         return {
             "documents": documents, "build_s": build_seconds,

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import click
 
-from rumours.content.library import check_content
+from rumours.content.loading import check_content
+from rumours.files import atomic_write
 from rumours.web.config import default_config
 
 
@@ -47,7 +48,9 @@ def serve(dev: bool, host: str, port: int) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 def check(strict: bool, as_json: bool) -> None:
     """Validate the content folder; each problem names file, line and field."""
-    library, problems = check_content(_content_dir())
+    from rumours.search.thesaurus import THESAURUS_CHECK
+
+    library, problems = check_content(_content_dir(), checks=(THESAURUS_CHECK,))
     errors = [p for p in problems if p.is_error]
     warnings = [p for p in problems if not p.is_error]
     failed = bool(errors) or (strict and bool(warnings))
@@ -78,7 +81,8 @@ def index(if_stale: bool, drafts: bool) -> None:
     import time
 
     from rumours import search
-    from rumours.content.library import ContentError, load_library
+    from rumours.content.loading import load_library
+    from rumours.content.model import ContentError
     from rumours.search.thesaurus import load_thesaurus
 
     config = default_config()
@@ -224,7 +228,7 @@ def new(claim: str | None, item_id: str | None, is_update: bool,
     if path.exists():
         raise click.ClickException(f"{path} already exists")
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    atomic_write(path, text)  # a running server's watcher never reads half a scaffold
     click.echo(f"Wrote {path}. Fill it in, then run `rumours check`.")
     if report_number is not None:
         from rumours.reports.commands import mark_scaffolded

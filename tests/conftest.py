@@ -1,15 +1,32 @@
-"""Shared fixtures: a small real content folder in a temporary directory, and apps on it."""
+"""Shared fixtures: a small real content folder in a temporary directory, and apps on it;
+the bundled library and an app on it, built once per test process and only read.
+
+`make test` runs the suite in parallel (pytest-xdist): see `pytest_collection_modifyitems`
+below for which tests share a worker and which start first.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import pytest
-from content_fixtures import make_content
+from content_fixtures import BUNDLED_CONTENT, make_content
 from live_server import CHROMIUM, CHROMIUM_ARGS
 from postgres_server import database, database_url, postgres_server  # noqa: F401 - fixtures
 
 from rumours import create_app
+
+# Modules whose tests share fixtures that take seconds to build (rendered PDFs, exports,
+# search indexes, a live server with an inbox): under xdist each runs whole in one worker, so
+# they are built once per run. Every other test goes to whichever worker is free.
+SHARED_FIXTURE_MODULES = (
+    "tests/test_cards.py", "tests/test_export.py", "tests/test_search.py",
+    "tests/test_search_quality.py", "tests/browser/test_offline_search.py",
+    "tests/browser/test_reports_browser.py",
+)
+# Marks of tests that take tens of seconds: they start first, so no worker is left with
+# one of them when the others have finished.
+FIRST = ("slow", "browser")
 
 
 @pytest.fixture
@@ -43,6 +60,39 @@ def runner(app):
 
 
 @pytest.fixture(scope="session")
+def bundled_instance(tmp_path_factory, worker_id: str) -> Path:
+    """The instance folder of the apps on the bundled library, shared by the test processes
+    as a server's workers share theirs: the search index is built once, under its lock, and
+    found fresh by every later app on the same content."""
+    base = tmp_path_factory.getbasetemp()
+    if worker_id != "master":  # an xdist worker: the run's folder, above the worker's own
+        base = base.parent
+    folder = base / "bundled-instance"
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def bundled_app(bundled_instance: Path):
+    """An app on the bundled library in content/, built once per test process. Tests only
+    read it (requests, its library): a test that edits content, configuration or the
+    instance folder makes its own app."""
+    return create_app({"TESTING": True, "CONTENT_DIR": BUNDLED_CONTENT,
+                       "INSTANCE_DIR": bundled_instance})
+
+
+@pytest.fixture(scope="session")
+def bundled_library(bundled_app):
+    """The bundled library as the bundled app serves it (loaded once per test process)."""
+    return bundled_app.extensions["rumours"].library
+
+
+@pytest.fixture
+def bundled_client(bundled_app):
+    return bundled_app.test_client()
+
+
+@pytest.fixture(scope="session")
 def browser():
     """One Chromium for the whole test session (Playwright allows one sync driver)."""
     if not CHROMIUM.exists():
@@ -53,3 +103,37 @@ def browser():
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+def xdist_scope(nodeid: str) -> str:
+    """The unit of work of a test under xdist: its module when the module shares expensive
+    fixtures, else the test alone."""
+    module = nodeid.split("::", 1)[0]
+    return module if module in SHARED_FIXTURE_MODULES else nodeid
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log):
+    """`--dist loadgroup` as `xdist_scope` groups the tests (xdist's own loadgroup renames
+    test ids, which pytest 9 no longer allows). The units are sent in collection order."""
+    if config.getoption("dist") != "loadgroup":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class SharedFixtureScheduling(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return xdist_scope(nodeid)
+
+    return SharedFixtureScheduling(config, log)
+
+
+@pytest.hookimpl(trylast=True)  # after pytest has ordered the tests by their fixtures
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Long tests first, then the modules that run whole in one worker (a stable sort keeps
+    pytest's order otherwise)."""
+    def rank(item: pytest.Item) -> int:
+        for n, mark in enumerate(FIRST):
+            if item.get_closest_marker(mark):
+                return n
+        return len(FIRST) if xdist_scope(item.nodeid) != item.nodeid else len(FIRST) + 1
+
+    items.sort(key=rank)

@@ -201,7 +201,7 @@ def make_content(root: Path) -> Path:
     write(content / "rumours" / "secret-draft.md", DRAFT)
     write(content / "pages" / "about.md", PAGE)
     write(content / "updates" / "2026-10-20-springfield-set.md", UPDATE)
-    from rumours.content.library import load_library
+    from rumours.content.loading import load_library
 
     fingerprint = load_library(content).rumour("take-our-jobs").fingerprint
     write(content / "rumours" / "take-our-jobs.es.md", JOBS_ES.format(fingerprint=fingerprint))

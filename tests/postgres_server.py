@@ -95,11 +95,20 @@ class PostgresServer:
 
 @pytest.fixture(scope="session")
 def postgres_server():
-    """One PostgreSQL server for the whole session (skipped only when not installed)."""
+    """One PostgreSQL server per test process (an xdist worker has its own), skipped only
+    when PostgreSQL is not installed."""
     bin_dir = postgres_bin()
     if bin_dir is None:
         pytest.skip(INSTALL_HINT)
-    server = PostgresServer(bin_dir).start()
+    for attempt in range(3):  # another test process may take the free port first
+        server = PostgresServer(bin_dir)
+        try:
+            server.start()
+            break
+        except RuntimeError:
+            shutil.rmtree(server.root, ignore_errors=True)
+            if attempt == 2:
+                raise
     try:
         yield server
     finally:

@@ -8,8 +8,7 @@ from urllib.parse import urlparse
 import pytest
 from content_fixtures import BUNDLED_CONTENT
 
-from rumours import create_app
-from rumours.content.library import check_content, load_library
+from rumours.content.loading import check_content
 
 GENERAL = [
     "take-our-jobs", "lower-wages", "dont-pay-taxes", "cost-more-than-they-contribute",
@@ -29,16 +28,14 @@ ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234
 NUMBER = re.compile(r"\d+(?:[.,\u066b\u066c\u00a0\u202f ]\d+)*")
 
 
-@pytest.fixture(scope="module")
-def library():
-    return load_library(BUNDLED_CONTENT)
+@pytest.fixture
+def library(bundled_library):
+    return bundled_library
 
 
-@pytest.fixture(scope="module")
-def client(tmp_path_factory):
-    app = create_app({"TESTING": True, "CONTENT_DIR": BUNDLED_CONTENT,
-                      "INSTANCE_DIR": tmp_path_factory.mktemp("instance")})
-    return app.test_client()
+@pytest.fixture
+def client(bundled_client):
+    return bundled_client
 
 
 def numbers(text: str, lang: str) -> set[str]:

@@ -1,4 +1,5 @@
-"""rumours.printing.cards and its URLs, on real PDFs: A6 cards, A4 decks, fit, QR codes, Arabic, errors.
+"""rumours.printing.cards (with card_content, imposition, card_fitting) and its URLs, on real
+PDFs: A6 cards, A4 decks, fit, QR codes, Arabic, errors.
 
 Sample pages are written to test-artefacts/cards/ as PNGs for a person to look at.
 """
@@ -18,16 +19,11 @@ from PIL import Image
 from pypdf import PdfReader
 
 from rumours import create_app
-from rumours.content.library import Fact, load_library
-from rumours.printing.cards import (
-    BACK_LEVELS,
-    Slot,
-    deck_sheets,
-    key_facts,
-    sentences,
-    sheet_grid,
-    shorten,
-)
+from rumours.content.loading import load_library
+from rumours.content.model import Fact
+from rumours.content.text_units import sentences, shorten
+from rumours.printing.card_content import BACK_LEVELS, key_facts
+from rumours.printing.imposition import Slot, deck_sheets, sheet_grid
 
 ARTEFACTS = ROOT / "test-artefacts" / "cards"
 A6 = (297.64, 419.53)  # points
@@ -576,13 +572,10 @@ def test_longest_entry_is_shortened_never_clipped(pdfs, tmp_path, lang):
     artefact(pdf, 2, f"card-long-{lang}-back")
 
 
-def test_longest_bundled_entries_fit_in_every_language(tmp_path):
+def test_longest_bundled_entries_fit_in_every_language(bundled_app, bundled_library, tmp_path):
     """The bundled library's three longest entries in each language, as printed."""
-    content = ROOT / "content"
-    library = load_library(content)
-    app = create_app({"TESTING": True, "CONTENT_DIR": content,
-                      "INSTANCE_DIR": tmp_path / "instance", "RESPONSE_CACHE": False})
-    client = app.test_client()
+    library = bundled_library
+    client = bundled_app.test_client()
 
     def length(rumour, lang):
         text = rumour.text(lang)
@@ -720,7 +713,9 @@ def test_index_of_the_largest_deck_fits_on_one_page(cards_app, tmp_path, lang):
     """60 cards (the default limit), the long claim among them: the index stays one page."""
     from flask import g
 
-    from rumours.printing.cards import INDEX_LEVELS, SHEET_MM, deck_sheets, make_card
+    from rumours.printing import card_html
+    from rumours.printing.card_content import make_card
+    from rumours.printing.dimensions import SHEET_MM
     from rumours.web.views.cards import card_maker
     from rumours.web.views.common import library
 
@@ -731,9 +726,9 @@ def test_index_of_the_largest_deck_fits_on_one_page(cards_app, tmp_path, lang):
         rumours = lib.rumours
         cards = [make_card(lib, rumours[n % len(rumours)], lang, n + 1) for n in range(60)]
         sheets = deck_sheets(len(cards))
-        level = maker._index_level(lib, cards, lang, sheets)
+        level = maker.index_level(lib, cards, lang, sheets)
         assert level > 0  # it had to be made smaller than the first choice
-        html = maker._index_html(lib, cards, lang, sheets, level)
+        html = card_html.index_html(lib, cards, lang, sheets, level)
         document = maker.layout(f"<!doctype html><html lang='{lang}'><head><style>@page "
                                 f"{{ size: {SHEET_MM[0]}mm {SHEET_MM[1]}mm; margin: 0 }}"
                                 f"</style></head><body>{html}</body></html>")
@@ -743,7 +738,7 @@ def test_index_of_the_largest_deck_fits_on_one_page(cards_app, tmp_path, lang):
     text = flat(pdftotext(pdf, raw=False))
     assert "Deck of 60 cards" in text or lang == "ar"
     assert re.search(r"\b60\b", text) and re.search(r"\b15\b", text)
-    assert len(INDEX_LEVELS) > level
+    assert len(card_html.INDEX_LEVELS) > level
 
 
 def test_form_submission_with_repeated_ids_and_a_language_redirects(cards_client):
@@ -885,30 +880,39 @@ def test_rumour_page_links_its_card(cards_client):
 
 
 def test_pdfs_are_cached_per_content_version_and_revalidated(tmp_path):
+    from rumours.printing.cards import PDF_CACHE, PLAN_CACHE
+
     content = make_content(tmp_path)
     app = create_app({"TESTING": True, "CONTENT_DIR": content,
                       "INSTANCE_DIR": tmp_path / "instance", "RESPONSE_CACHE": False})
     client = app.test_client()
+    live = app.extensions["rumours"]
     url = "/en/rumours/take-our-jobs/card.pdf"
     first = client.get(url)
     etag = first.headers["ETag"]
     assert first.status_code == 200 and etag
     assert "public" in first.headers["Cache-Control"]
     assert first.headers["Content-Disposition"] == 'inline; filename="card-take-our-jobs-en.pdf"'
-    assert list((tmp_path / "instance" / "cards").glob("*.pdf"))
-    maker = app.extensions["cards"]
-    rendered = maker.cache._memory.copy()
-    assert client.get(url).data == first.data and maker.cache._memory == rendered
+    on_disk = list((tmp_path / "instance" / "cards").glob("*.pdf"))
+    assert len(on_disk) == 1
+    # Kept in the snapshot's memory too: served without the copy on disk.
+    on_disk[0].unlink()
+    assert client.get(url).data == first.data
+    assert len(live.snapshot.cache(PDF_CACHE, 1)) == 1
     assert client.get(url, headers={"If-None-Match": etag}).status_code == 304
-    # A second process (a fresh app on the same instance folder) reads the disk cache.
+    # A second process (a fresh app on the same instance folder) reads the disk cache,
+    # without laying anything out.
+    pets_pdf = client.get("/en/rumours/springfield-pets-geese/card.pdf").data
     other = create_app({"TESTING": True, "CONTENT_DIR": content,
                         "INSTANCE_DIR": tmp_path / "instance", "RESPONSE_CACHE": False})
-    assert other.test_client().get(url).data == first.data
-    assert other.extensions["cards"]._plans == {}  # served without laying anything out
-    # New content, new card.
+    pets = other.test_client().get("/en/rumours/springfield-pets-geese/card.pdf")
+    assert pets.status_code == 200 and pets.data == pets_pdf
+    assert len(other.extensions["rumours"].snapshot.cache(PLAN_CACHE, 1)) == 0
+    # New content, new card; the artefacts of the old snapshot went with it.
     path = content / "rumours" / "take-our-jobs.md"
     path.write_text(path.read_text().replace("They take our jobs", "They take all our jobs"))
-    app.extensions["rumours"].reload(force=True)
+    live.reload(force=True)
+    assert len(live.snapshot.cache(PDF_CACHE, 1)) == 0
     second = client.get(url)
     assert second.headers["ETag"] != etag
     assert "They take all our jobs" in flat(PdfReader(io.BytesIO(second.data)).pages[0].extract_text())

@@ -24,6 +24,8 @@ PATHS = ["/en/rumours/take-our-jobs", "/en/", "/es/rumours/", "/api/search?q=job
 GOOD_MARKERS = (b"They take our jobs", b"Jobs taken, version two")
 CLIENTS = 4
 KILLS = 5
+SERVED_PER_STEP = 20  # requests the load completes after each step before the next one
+MIN_SERVED = 200  # ... and in all
 
 pytestmark = [pytest.mark.slow,
               pytest.mark.skipif(not GUNICORN.exists(), reason="gunicorn is not installed")]
@@ -64,7 +66,14 @@ def test_zero_failed_requests_through_breakage_kills_and_restarts(tmp_path):
     failures: list = []
     retried = {"count": 0}
     served = {"count": 0}
+    counting = threading.Lock()
     stop = threading.Event()
+
+    def served_more(count: int = SERVED_PER_STEP) -> bool:
+        """Wait until the load has had `count` more requests answered (by whichever
+        workers are up): a number of requests, not a time, whatever the machine's speed."""
+        mark = served["count"]
+        return wait_for(lambda: served["count"] >= mark + count)
 
     def load(offset: int) -> None:
         index = offset
@@ -80,10 +89,12 @@ def test_zero_failed_requests_through_breakage_kills_and_restarts(tmp_path):
                         failures.append((path, repr(exc)))
                         status = None
                     else:
-                        retried["count"] += 1
+                        with counting:
+                            retried["count"] += 1
             if status is None:
                 continue
-            served["count"] += 1
+            with counting:
+                served["count"] += 1
             if status != 200:
                 failures.append((path, status))
             elif path == "/en/rumours/take-our-jobs" and not any(m in body for m in GOOD_MARKERS):
@@ -102,18 +113,22 @@ def test_zero_failed_requests_through_breakage_kills_and_restarts(tmp_path):
             before = workers(master.pid)
             os.kill(before[0], signal.SIGKILL)
             assert wait_for(lambda b=before: len(set(workers(master.pid)) - set(b)) >= 1)
-            time.sleep(1.0)
+            assert served_more(), "no requests answered after a worker was replaced"
         bump(source, original.replace('"They take our jobs"', '"Jobs taken, version two"'))
         assert wait_for(lambda: b"version two" in fetch(port, "/en/rumours/take-our-jobs")[1])
         site = content / "site.yml"
         site_text = site.read_text(encoding="utf-8")
         bump(site, site_text.replace("languages:", "languages: [unclosed\nlanguages:"))
         assert wait_for(lambda: b"degraded" in fetch(port, "/healthz")[1])
+        before_hup = set(workers(master.pid))
         master.send_signal(signal.SIGHUP)  # the master restarts every worker
-        time.sleep(5.0)
+        assert wait_for(lambda: (now := set(workers(master.pid))) and not now & before_hup), \
+            "the workers were not all restarted"
+        assert served_more(), "no requests answered by the restarted workers"
         bump(site, site_text)
         assert wait_for(lambda: b'"status":"ok"' in fetch(port, "/healthz")[1].replace(b" ", b""))
-        time.sleep(1.0)
+        assert served_more(), "no requests answered after the content was fixed"
+        assert wait_for(lambda: served["count"] >= MIN_SERVED)
     finally:
         stop.set()
         for thread in threading.enumerate():
@@ -123,7 +138,6 @@ def test_zero_failed_requests_through_breakage_kills_and_restarts(tmp_path):
         master.wait(30)
         log.close()
     assert failures == [], failures[:10]
-    assert served["count"] > 200
     # A SIGKILL can cut at most one in-flight request per client, and only a kill cuts any.
     assert retried["count"] <= KILLS * CLIENTS, "requests were dropped beyond those in flight at a kill"
 

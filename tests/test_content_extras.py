@@ -8,7 +8,7 @@ import re
 import pytest
 
 from rumours import create_app
-from rumours.content.library import check_content, load_library
+from rumours.content.loading import check_content, load_library
 
 CORRECTIONS = """\
 corrections:

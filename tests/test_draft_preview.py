@@ -4,6 +4,7 @@ as it is, with its problems beside its fields, instead of a 404 or the last good
 from __future__ import annotations
 
 import re
+import time
 
 from click.testing import CliRunner
 
@@ -14,12 +15,23 @@ def text(response) -> str:
     return response.get_data(as_text=True)
 
 
+def wait_for(predicate, timeout: float = 20.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.02)
+    return False
+
+
 def test_a_fresh_rumours_new_file_is_previewable_with_its_problems_in_place(dev_app,
                                                                             content_dir):
     result = CliRunner().invoke(main, ["new", "They steal our bikes"],
                                 env={"RUMOURS_CONTENT": str(content_dir)})
     assert result.exit_code == 0, result.output
     client = dev_app.test_client()
+    # The preview's watcher reloads in the background: requests never wait for it.
+    assert wait_for(lambda: "Draft preview" in text(client.get("/en/rumours/they-steal-our-bikes")))
     response = client.get("/en/rumours/they-steal-our-bikes")
     assert response.status_code == 200
     page = text(response)
@@ -47,6 +59,7 @@ def test_a_broken_edit_of_a_published_entry_shows_the_edit_with_its_errors(dev_a
     path.write_text(path.read_text(encoding="utf-8").replace(
         "They take our jobs", "They take all our jobs", 1).replace(
         "topics: [work]", "topics: [work"), encoding="utf-8")
+    assert wait_for(lambda: dev_app.extensions["rumours"].errors)
     page = text(client.get("/en/rumours/take-our-jobs"))
     assert "Draft preview of content/rumours/take-our-jobs.md." in page
     assert "They take all our jobs" in page  # the edit, not the last good version

@@ -14,9 +14,11 @@ from urllib.parse import unquote, urlsplit
 import pytest
 import yaml
 from click.testing import CliRunner
+from content_fixtures import make_content
 
 from rumours import create_app
 from rumours.publishing.export import ExportError, SiteExport, build_site, output_file, url_key
+from rumours.publishing.export_urls import ExportLinks
 
 LANGS = ("en", "es", "ca", "fr", "ar", "ht")
 
@@ -91,14 +93,26 @@ def check_links(out: Path) -> int:
     return checked
 
 
-@pytest.fixture
-def export_app(content_dir, tmp_path):
-    return create_app({"TESTING": True, "CONTENT_DIR": content_dir,
-                       "INSTANCE_DIR": tmp_path / "instance"})
+@pytest.fixture(scope="module")
+def export_app(tmp_path_factory):
+    """An app on the small content folder; the tests only read it."""
+    root = tmp_path_factory.mktemp("export")
+    return create_app({"TESTING": True, "CONTENT_DIR": make_content(root),
+                       "INSTANCE_DIR": root / "instance"})
+
+
+@pytest.fixture(scope="module")
+def exported(export_app, tmp_path_factory):
+    """One export of the small content folder, read by the tests that take it."""
+    out = tmp_path_factory.mktemp("exported") / "out"
+    report = build_site(export_app, out)
+    assert report.broken == []
+    return out, report
 
 
 @pytest.fixture
-def exported(export_app, tmp_path):
+def own_export(export_app, tmp_path):
+    """An export of the small content folder that the test may change."""
     out = tmp_path / "out"
     report = build_site(export_app, out)
     assert report.broken == []
@@ -116,6 +130,39 @@ def test_output_files_map_urls_to_files_that_work_from_a_folder():
     assert output_file("/static/css/site.0123456789.css") == "static/css/site.0123456789.css"
     odd = output_file("/en/rumours/?topic=Ñ/../x")
     assert re.fullmatch(r"en/rumours/index\.q-[0-9a-f]{12}\.html", odd)
+
+
+def test_links_are_made_relative_to_the_page_when_the_url_is_built():
+    links = ExportLinks("https://rumours.example.org", "https://city.example/{lang}/tell",
+                        planned={"/en/rumours/"})
+    page = "/en/rumours/take-our-jobs"
+    assert links.link("/en/topics/work", page) == "../../topics/work/index.html"
+    assert links.link("/en/rumours/?place=spain", page) == "../index.place-spain.html"
+    assert links.link("/en/verdicts#verdict-false", page) == \
+        "../../verdicts/index.html#verdict-false"
+    assert links.link("/static/css/site.0123456789.css", "/") == \
+        "static/css/site.0123456789.css"
+    assert links.link("#sources", page) == "#sources"
+    assert links.link("https://example.org/x", page) == "https://example.org/x"
+    # Each link the pages build is fetched next, once.
+    assert links.take_found() == ["/en/topics/work", "/en/rumours/?place=spain",
+                                  "/en/verdicts", "/static/css/site.0123456789.css"]
+    assert links.take_found() == []
+    # What a copy cannot serve goes to the live site, and is not fetched.
+    assert links.link("/api/rumours?lang=en", page) == \
+        "https://rumours.example.org/api/rumours?lang=en"
+    assert links.link("/fr/report?q=x", page) == "https://city.example/fr/tell?q=x"
+    # A form's target is in the copy only when the build plans it.
+    assert links.link("/en/rumours/", page, follow=False) == "../index.html"
+    assert links.link("/en/cards.pdf", page, follow=False) == \
+        "https://rumours.example.org/en/cards.pdf"
+    assert links.take_found() == []
+    assert links.root(page) == "../../../" and links.root("/") == "./"
+    # An author's relative link in a text resolves against the page's address.
+    body = '<p><a href="../rumours/x">x</a> <a href="#fn:1">1</a></p>'
+    assert links.body_html(body, "/es/updates/news") == (
+        '<p><a href="../../rumours/x/index.html" rel="noopener noreferrer">x</a> '
+        '<a href="#fn:1" rel="noopener noreferrer">1</a></p>')
 
 
 def test_the_export_has_every_page_in_every_language_and_every_link_resolves(exported):
@@ -217,9 +264,9 @@ def test_decks_are_asked_for_only_with_the_option(export_app, tmp_path):
     assert "/en/cards.pdf?topic=housing" not in with_decks  # no card on housing
 
 
-def test_a_rebuild_replaces_the_export_but_never_a_foreign_folder(exported, export_app,
+def test_a_rebuild_replaces_the_export_but_never_a_foreign_folder(own_export, export_app,
                                                                   tmp_path):
-    out, _ = exported
+    out, _ = own_export
     (out / "stale.txt").write_text("left from an old build", encoding="utf-8")
     build_site(export_app, out)
     assert not (out / "stale.txt").exists() and (out / "en" / "index.html").is_file()
@@ -271,12 +318,11 @@ def test_the_build_ships_the_decks_it_can_and_says_custom_ones_need_the_live_sit
 
 
 @pytest.fixture(scope="module")
-def bundled_export(tmp_path_factory):
+def bundled_export(bundled_app, tmp_path_factory):
     """The bundled library in content/, exported once for the tests below."""
-    root = tmp_path_factory.mktemp("bundled")
-    app = create_app({"TESTING": True, "INSTANCE_DIR": root / "instance"})
-    report = build_site(app, root / "out")
-    return app, root / "out", report
+    out = tmp_path_factory.mktemp("bundled-export") / "out"
+    report = build_site(bundled_app, out)
+    return bundled_app, out, report
 
 
 @pytest.mark.slow

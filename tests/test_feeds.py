@@ -238,8 +238,8 @@ def test_feeds_answer_conditional_requests(client):
 
 
 @pytest.mark.parametrize("lang", ["en", "es", "ca", "fr", "ar", "ht"])
-def test_every_language_of_the_bundled_library_gives_valid_feeds(lang, tmp_path):
-    client = create_app({"TESTING": True, "INSTANCE_DIR": tmp_path / "i"}).test_client()
+def test_every_language_of_the_bundled_library_gives_valid_feeds(lang, bundled_client):
+    client = bundled_client
     rss = client.get(f"/{lang}/feed.xml")
     channel = check_rss(rss.data, f"{BASE}/{lang}/feed.xml", lang)
     atom = client.get(f"/{lang}/feed.atom")

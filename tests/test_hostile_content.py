@@ -10,7 +10,8 @@ import pytest
 from content_fixtures import JOBS
 
 from rumours import create_app
-from rumours.content.library import MAX_FILE_BYTES, check_content
+from rumours.content.files import MAX_FILE_BYTES
+from rumours.content.loading import check_content
 
 
 def problems_for(content_dir: Path) -> tuple[list[str], float]:

@@ -47,3 +47,30 @@ def test_errors_are_not_cached_as_pages(client):
 def test_dev_mode_pages_are_not_cached(dev_app):
     response = dev_app.test_client().get("/en/")
     assert response.headers["Cache-Control"] == "no-cache"
+
+
+def test_revalidation_follows_werkzeugs_rules_when_rendered(content_dir, tmp_path):
+    from rumours import create_app
+
+    app = create_app({"TESTING": True, "CONTENT_DIR": content_dir, "RESPONSE_CACHE": False,
+                      "INSTANCE_DIR": tmp_path / "instance"})
+    client = app.test_client()
+    first = client.get("/en/topics/")
+    etag = first.headers["ETag"]
+    for validator in (etag, f'"other", {etag}', f"W/{etag}", "*"):
+        answer = client.get("/en/topics/", headers={"If-None-Match": validator})
+        assert answer.status_code == 304, validator
+        assert answer.get_data() == b"" and answer.headers["ETag"] == etag
+    assert client.get("/en/topics/", headers={"If-None-Match": '"other"'}).status_code == 200
+    assert client.get("/en/topics/", headers={"If-Match": '"other"'}).status_code == 412
+    assert client.get("/en/topics/", headers={"If-Match": etag}).status_code == 200
+
+
+def test_last_modified_is_the_newest_content_file(client, content_dir):
+    import datetime as dt
+
+    from werkzeug.http import parse_date
+
+    newest = max(p.stat().st_mtime for p in content_dir.rglob("*") if p.is_file())
+    modified = parse_date(client.get("/en/").headers["Last-Modified"])
+    assert modified == dt.datetime.fromtimestamp(int(newest), tz=dt.UTC)

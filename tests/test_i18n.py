@@ -4,9 +4,13 @@ and right-to-left rendering in a real Chromium."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
+import subprocess
+import sys
 import threading
+import time
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -16,7 +20,7 @@ from click.testing import CliRunner
 
 from rumours import create_app
 from rumours.cli import main
-from rumours.content.library import load_library
+from rumours.content.loading import load_library
 from rumours.i18n import catalogs
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -264,6 +268,16 @@ def test_draft_translation_says_it_is_not_checked_yet(content_dir, tmp_path):
     assert "status: 'checked' is not a status: write 'draft'" in result.output
 
 
+def wait_for(predicate, timeout: float = 20.0) -> bool:
+    """The preview reloads in a background thread: wait until `predicate()` holds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.02)
+    return False
+
+
 def test_outdated_translation_is_shown_with_a_notice_after_the_source_changes(dev_app,
                                                                              content_dir):
     client = dev_app.test_client()
@@ -271,7 +285,8 @@ def test_outdated_translation_is_shown_with_a_notice_after_the_source_changes(de
     source = content_dir / "rumours" / "take-our-jobs.md"
     source.write_text(source.read_text(encoding="utf-8").replace(
         "very little effect", "almost no effect"), encoding="utf-8")
-
+    # The preview's watcher reloads in the background: requests never wait for it.
+    assert wait_for(lambda: notice(text(client.get("/es/rumours/take-our-jobs"))))
     page = text(client.get("/es/rumours/take-our-jobs"))
     assert "Nos quitan el trabajo" in page  # the translation is still shown...
     expected = msgstr("es", "This translation may be out of date: the %(source)s version was "
@@ -398,7 +413,7 @@ def test_untranslated_entries_are_tagged_with_their_language_where_listed(client
     assert text(client.get("/es/")).count('class="lang-tag"') >= 1  # the pets entry
 
 
-def test_an_edited_po_file_is_used_on_the_next_request_in_dev_mode(content_dir, tmp_path):
+def test_an_edited_po_file_is_used_once_live_in_dev_mode(content_dir, tmp_path):
     translations = tmp_path / "translations"
     shutil.copytree(TRANSLATIONS, translations)
     app = create_app({"TESTING": True, "DEV": True, "CONTENT_DIR": content_dir,
@@ -409,7 +424,138 @@ def test_an_edited_po_file_is_used_on_the_next_request_in_dev_mode(content_dir, 
     po = polib.pofile(str(path))
     po.find("All rumours").msgstr = "Toutes les rumeurs de la ville"
     po.save()
-    assert "Toutes les rumeurs de la ville" in text(client.get("/fr/topics/"))
+    assert wait_for(lambda: "Toutes les rumeurs de la ville" in text(client.get("/fr/topics/")))
+
+
+# --------------------------------------------------------------------------- compiled catalogs
+
+
+def fresh_translations(tmp_path: Path) -> Path:
+    """A copy of the catalogs with nothing compiled yet."""
+    folder = tmp_path / "translations"
+    shutil.copytree(TRANSLATIONS, folder,
+                    ignore=shutil.ignore_patterns("*.mo", catalogs.COMPILE_LOCK))
+    return folder
+
+
+def translate(mo_path: Path, msgid: str) -> str:
+    from babel.support import Translations
+
+    with open(mo_path, "rb") as fh:
+        return Translations(fh).gettext(msgid)
+
+
+def test_catalogs_are_compiled_once_and_again_only_when_their_po_changes(tmp_path):
+    translations = fresh_translations(tmp_path)
+    assert catalogs.compile_catalogs(translations) == {lang: "compiled" for lang in TRANSLATED}
+    fr_po = catalogs.catalog_path(translations, "fr")
+    fr_mo = catalogs.compiled_path(fr_po, translations)
+    assert fr_mo.stat().st_mtime_ns == fr_po.stat().st_mtime_ns  # compiled from this version
+    assert translate(fr_mo, "All rumours") == msgstr("fr", "All rumours")
+    assert catalogs.compile_catalogs(translations) == {lang: "current" for lang in TRANSLATED}
+
+    po = polib.pofile(str(fr_po))
+    po.find("All rumours").msgstr = "Toutes les rumeurs de la ville"
+    po.find("Search").msgstr = "Chercher (à vérifier)"
+    po.find("Search").flags.append("fuzzy")  # a guess: never shown
+    po.save()
+    results = catalogs.compile_catalogs(translations)
+    assert results == {lang: "compiled" if lang == "fr" else "current" for lang in TRANSLATED}
+    assert translate(fr_mo, "All rumours") == "Toutes les rumeurs de la ville"
+    assert translate(fr_mo, "Search") == "Search"
+    assert not [p for p in fr_mo.parent.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_a_broken_po_keeps_the_previous_translations_and_says_so(tmp_path, caplog):
+    translations = fresh_translations(tmp_path)
+    catalogs.compile_catalogs(translations)
+    fr_po = catalogs.catalog_path(translations, "fr")
+    fr_mo = catalogs.compiled_path(fr_po, translations)
+    fr_po.write_text("a save that went wrong\n" + fr_po.read_text(encoding="utf-8"),
+                     encoding="utf-8")
+    with caplog.at_level("ERROR", logger="rumours"):
+        assert catalogs.compile_catalogs(translations)["fr"] == "failed"
+        assert catalogs.compile_catalogs(translations)["fr"] == "failed"
+    reported = [r for r in caplog.records if str(fr_po) in r.getMessage()]
+    assert len(reported) == 1  # once per broken version, not on every watcher tick
+    assert translate(fr_mo, "All rumours") == msgstr("fr", "All rumours")  # still served
+    env = {"RUMOURS_TRANSLATIONS": str(translations), "RUMOURS_INSTANCE": str(tmp_path / "i")}
+    result = run(env, "i18n", "compile")
+    assert result.exit_code == 1 and "cannot compile fr" in result.output
+
+
+def test_several_processes_compile_each_catalog_once(tmp_path):
+    translations = fresh_translations(tmp_path)
+    script = ("import json, sys; from rumours.i18n import catalogs; "
+              "print(json.dumps(catalogs.compile_catalogs(sys.argv[1])))")
+    workers = [subprocess.Popen([sys.executable, "-c", script, str(translations)],
+                                stdout=subprocess.PIPE, text=True) for _ in range(4)]
+    outputs = [json.loads(worker.communicate(timeout=120)[0]) for worker in workers]
+    assert all(worker.returncode == 0 for worker in workers)
+    for lang in TRANSLATED:
+        assert [output[lang] for output in outputs].count("compiled") == 1, outputs
+
+
+def test_a_server_loads_compiled_catalogs_without_compiling_them(content_dir, tmp_path):
+    translations = fresh_translations(tmp_path)
+    catalogs.compile_catalogs(translations)
+    mo_files = sorted(translations.glob("*/LC_MESSAGES/messages.mo"))
+    before = [(p.stat().st_ino, p.stat().st_mtime_ns) for p in mo_files]
+    app = create_app({"TESTING": True, "CONTENT_DIR": content_dir,
+                      "INSTANCE_DIR": tmp_path / "instance", "TRANSLATIONS_DIR": translations})
+    assert app.config["COMPILED_TRANSLATIONS_DIR"] == translations
+    assert "Toutes les rumeurs" in text(app.test_client().get("/fr/topics/"))
+    assert [(p.stat().st_ino, p.stat().st_mtime_ns) for p in mo_files] == before
+
+
+def test_a_missing_catalog_is_compiled_at_start_into_the_instance_when_read_only(
+        content_dir, tmp_path, monkeypatch):
+    translations = fresh_translations(tmp_path)
+    real_access = os.access
+
+    def read_only(path, mode, **kwargs):  # the checkout belongs to another user
+        if mode & os.W_OK and Path(path).is_relative_to(translations):
+            return False
+        return real_access(path, mode, **kwargs)
+
+    monkeypatch.setattr(os, "access", read_only)
+    app = create_app({"TESTING": True, "CONTENT_DIR": content_dir,
+                      "INSTANCE_DIR": tmp_path / "instance", "TRANSLATIONS_DIR": translations})
+    compiled = tmp_path / "instance" / "translations"
+    assert app.config["COMPILED_TRANSLATIONS_DIR"] == compiled
+    assert not list(translations.glob("*/LC_MESSAGES/messages.mo"))
+    assert (compiled / "ar" / "LC_MESSAGES" / "messages.mo").is_file()
+    assert "Toutes les rumeurs" in text(app.test_client().get("/fr/topics/"))
+
+
+def test_the_compile_command(tmp_path):
+    translations = fresh_translations(tmp_path)
+    env = {"RUMOURS_TRANSLATIONS": str(translations), "RUMOURS_INSTANCE": str(tmp_path / "i")}
+    first = run(env, "i18n", "compile")
+    assert first.exit_code == 0, first.output
+    assert first.output.count(": compiled") == len(TRANSLATED)
+    assert str(catalogs.compiled_path(catalogs.catalog_path(translations, "ar"), translations)) \
+        in first.output
+    assert run(env, "i18n", "compile").output.count(": current") == len(TRANSLATED)
+    assert run(env, "i18n", "compile", "--force").output.count(": compiled") == len(TRANSLATED)
+
+
+def test_a_running_server_picks_up_an_edited_po_through_its_watcher(content_dir, tmp_path):
+    translations = tmp_path / "translations"
+    shutil.copytree(TRANSLATIONS, translations)
+    app = create_app({"TESTING": True, "CONTENT_DIR": content_dir, "RELOAD_INTERVAL": 0.05,
+                      "INSTANCE_DIR": tmp_path / "instance", "TRANSLATIONS_DIR": translations})
+    client = app.test_client(use_cookies=False)
+    assert "Toutes les rumeurs" in text(client.get("/fr/topics/"))  # now in the caches
+    po = polib.pofile(str(catalogs.catalog_path(translations, "fr")))
+    po.find("All rumours").msgstr = "Toutes les rumeurs de la ville"
+    po.save()
+    deadline = time.monotonic() + 30
+    edited = "Toutes les rumeurs de la ville"
+    while edited not in text(client.get("/fr/topics/")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert edited in text(client.get("/fr/topics/"))
+    app.extensions["rumours"].stop()
 
 
 def test_update_merges_new_strings_and_keeps_old_work(tmp_path):

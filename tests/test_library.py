@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 from content_fixtures import JOBS, write
 
-from rumours.content.library import ContentError, check_content, load_library
+from rumours.content.loading import check_content, load_library
+from rumours.content.model import ContentError
 
 pytestmark = pytest.mark.smoke
 

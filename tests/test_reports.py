@@ -259,10 +259,8 @@ def test_the_privacy_page_states_the_retention_the_code_applies():
     assert REPORT_DAYS == 730 and "two years" in text
 
 
-def test_the_form_links_the_privacy_page(tmp_path):
-    app = create_app({"TESTING": True, "CONTENT_DIR": BUNDLED_CONTENT,
-                      "INSTANCE_DIR": tmp_path / "instance"})
-    page = main_text(app.test_client().get("/ar/report"))
+def test_the_form_links_the_privacy_page(bundled_client):
+    page = main_text(bundled_client.get("/ar/report"))
     assert 'href="/ar/pages/privacy"' in page
 
 

@@ -56,7 +56,7 @@ def signed_in(app):
     return client
 
 
-def test_the_inbox_needs_signing_in(app, client):
+def test_the_inbox_needs_signing_in(client):
     response = client.get("/admin/reports/1")
     assert response.status_code == 302
     assert response.headers["Location"] == "/admin/login?next=/admin/reports/1"

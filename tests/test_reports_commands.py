@@ -156,7 +156,7 @@ def test_new_from_report_scaffolds_an_entry_in_the_reports_language(env, store, 
     assert store.get(number).status == "needs-entry"
 
 
-def test_new_from_a_report_in_another_language(env, store, content_dir):
+def test_new_from_a_report_in_another_language(env, store):
     number = store.add("يأخذون كل المساعدات", "ar")
     result = run(env, "new", "--from-report", str(number))
     assert result.exit_code == 0, result.output

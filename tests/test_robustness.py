@@ -110,15 +110,9 @@ def test_every_response_carries_the_security_headers(client):
         assert response.headers["Permissions-Policy"]
 
 
-def test_rumour_page_is_light(tmp_path_factory):
+def test_rumour_page_is_light(bundled_client):
     """HTML + CSS + JS of a rumour page under 60 KB compressed, nothing render-blocking off-site."""
-    from content_fixtures import BUNDLED_CONTENT
-
-    from rumours import create_app
-
-    app = create_app({"TESTING": True, "CONTENT_DIR": BUNDLED_CONTENT,
-                      "INSTANCE_DIR": tmp_path_factory.mktemp("light")})
-    client = app.test_client()
+    client = bundled_client
     for rumour_id in ("raise-crime", "springfield-illegal-status", "take-our-jobs"):
         html = client.get(f"/en/rumours/{rumour_id}").get_data()
         assets = re.findall(rb'(?:href|src)="(/static/[^"]+\.(?:css|js))"', html)

@@ -6,6 +6,7 @@ import json
 import re
 import shutil
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ from hypothesis import strategies as st
 
 from rumours import create_app, search
 from rumours.cli import main as cli
-from rumours.content.library import load_library
+from rumours.content.loading import load_library
 from rumours.search.thesaurus import load_thesaurus
 
 # ------------------------------------------------------------------ a small library
@@ -618,13 +619,13 @@ def test_one_searcher_per_process_reopened_only_after_a_swap(library, tmp_path):
     search.build_index(library, tmp_path)
     index = search.SearchIndex(tmp_path)
     index.search("jobs", "en")
-    opened = index._open
+    opened, thesaurus = index.opened, index.thesaurus  # loaded once per opening
     for _ in range(5):
         index.search("hospitals", "en")
-        assert index._open is opened
+        assert index.opened == opened and index.thesaurus is thesaurus
     rebuilt = search.build_index(library, tmp_path)
     assert index.search("jobs", "en").total
-    assert index._open is not opened and index.opened == str(rebuilt)
+    assert index.opened == str(rebuilt) != opened and index.thesaurus is not thesaurus
 
 
 def test_searches_during_rebuilds_all_succeed(search_content, tmp_path):
@@ -743,14 +744,25 @@ def test_the_app_builds_the_index_at_start_only_when_stale(search_content, tmp_p
     assert link.resolve() != first
 
 
-def test_an_edited_file_is_searchable_on_the_next_request_in_dev(dev_app, content_dir):
+def test_an_edited_file_is_searchable_once_live_in_dev(dev_app, content_dir):
     client = dev_app.test_client()
     assert client.get("/api/search?q=zanahoria").get_json()["total"] == 0
     path = content_dir / "rumours" / "take-our-jobs.md"
     path.write_text(path.read_text().replace('"they work for less"',
                                              '"they work for less", "zanahoria"'))
+    assert wait_for(lambda: client.get("/api/search?q=zanahoria").get_json()["total"])
     body = client.get("/api/search?q=zanahoria").get_json()
     assert [r["id"] for r in body["results"]] == ["take-our-jobs"]
+
+
+def wait_for(predicate, timeout: float = 20.0) -> bool:
+    """The preview reloads in a background thread: wait until `predicate()` holds."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(0.02)
+    return False
 
 
 def test_drafts_are_searchable_in_dev(dev_app):

@@ -38,7 +38,7 @@ def test_the_query_file_covers_six_languages_in_residents_words(harness):
         assert sum(1 for c in inside if c.lang == lang) >= 40, lang
         assert sum(1 for c in outside if c.lang == lang) >= 5, lang
     # Phrased differently from the content: no query is a claim or an alias word for word.
-    from rumours.content.library import load_library
+    from rumours.content.loading import load_library
 
     library = load_library(ROOT / "content")
     phrasings = {p.casefold() for r in library.rumours for text in r.texts.values()

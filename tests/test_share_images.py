@@ -144,7 +144,7 @@ def test_a_long_answer_keeps_whole_sentences_and_a_long_claim_is_cut(tmp_path):
     assert png(render(long, tmp_path)).size == (1200, 630)
 
 
-def test_the_url_serves_a_1200_by_630_png_per_language(client, app):
+def test_the_url_serves_a_1200_by_630_png_per_language(client):
     english = client.get("/en/rumours/take-our-jobs/share.png")
     assert english.status_code == 200 and english.mimetype == "image/png"
     assert png(english.data).size == (1200, 630)

@@ -8,7 +8,7 @@ import pytest
 from content_fixtures import write
 
 from rumours import create_app
-from rumours.content.library import check_content, load_library
+from rumours.content.loading import check_content, load_library
 from rumours.content.site_identity import contrast_ratio, darker, is_demo
 
 
@@ -83,7 +83,7 @@ def test_texts_follow_the_chain_field_by_field_of_the_library(content_dir):
      "team[1]: unknown part 'phone'"),
     ("  unproven: >-\n", "  maybe: >-\n", "verdict_definitions: 'maybe' is not a verdict"),
 ])
-def test_identity_mistakes_are_reported_with_the_fix(content_dir, tmp_path, old, new, message):
+def test_identity_mistakes_are_reported_with_the_fix(content_dir, old, new, message):
     (content_dir.parent / "secrets.svg").write_text("<svg/>", encoding="utf-8")
     edit_site(content_dir, old, new)
     found = errors(content_dir)
@@ -124,6 +124,11 @@ def test_a_real_address_removes_the_demo_banner(content_dir, tmp_path):
 
 
 def test_the_logo_travels_with_the_last_good_copy(content_dir, tmp_path):
-    from rumours.content.library import content_files
+    from rumours.content import last_good
+    from rumours.content.files import content_files, content_version
 
     assert content_dir / "logo.svg" in content_files(content_dir)
+    saved = tmp_path / "last-good"
+    assert last_good.save(content_dir, saved, content_version(content_dir))
+    copy = last_good.current(saved)
+    assert (copy / "logo.svg").read_bytes() == (content_dir / "logo.svg").read_bytes()

@@ -5,8 +5,6 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from collections import Counter
 
-from rumours import create_app
-
 SM = "{http://www.sitemaps.org/schemas/sitemap/0.9}"
 XHTML = "{http://www.w3.org/1999/xhtml}"
 BASE = "https://rumours.example.org"
@@ -85,8 +83,8 @@ def test_robots_txt_points_to_the_sitemap(client, dev_app):
     assert "Disallow: /" in preview  # a preview with drafts is kept out of search engines
 
 
-def test_the_bundled_library_sitemap_resolves(tmp_path):
-    app = create_app({"TESTING": True, "INSTANCE_DIR": tmp_path / "i"})
+def test_the_bundled_library_sitemap_resolves(bundled_app):
+    app = bundled_app
     client = app.test_client()
     library = app.extensions["rumours"].library
     found = entries(client.get("/sitemap.xml").data)

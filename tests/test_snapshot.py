@@ -14,14 +14,15 @@ def touch_later(path):
     os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns + 2_000_000_000))
 
 
-def test_a_good_edit_is_served_on_the_next_request(dev_app, content_dir):
+def test_a_good_edit_is_served_once_the_watcher_has_reloaded(dev_app, content_dir):
     client = dev_app.test_client()
     assert "They take our jobs" in client.get("/en/rumours/take-our-jobs").get_data(as_text=True)
     path = content_dir / "rumours" / "take-our-jobs.md"
     path.write_text(path.read_text().replace('"They take our jobs"', '"They steal our jobs"'))
     touch_later(path)
-    page = client.get("/en/rumours/take-our-jobs").get_data(as_text=True)
-    assert "They steal our jobs" in page
+    # The preview's watcher reloads in the background: requests never wait for it.
+    assert wait_for(lambda: "They steal our jobs" in client.get(
+        "/en/rumours/take-our-jobs").get_data(as_text=True))
 
 
 def test_a_broken_edit_keeps_the_last_good_library_and_shows_the_error(dev_app, content_dir):
@@ -29,6 +30,7 @@ def test_a_broken_edit_keeps_the_last_good_library_and_shows_the_error(dev_app, 
     path = content_dir / "rumours" / "take-our-jobs.md"
     path.write_text(path.read_text().replace('verdict: "false"', "verdict: wrong"))
     touch_later(path)
+    assert wait_for(lambda: dev_app.extensions["rumours"].errors)
     response = client.get("/en/rumours/")
     assert response.status_code == 200
     page = response.get_data(as_text=True)
@@ -43,6 +45,7 @@ def test_a_broken_edit_keeps_the_last_good_library_and_shows_the_error(dev_app, 
     # fixing it again clears the banner
     path.write_text(path.read_text().replace("verdict: wrong", "verdict: misleading"))
     touch_later(path)
+    assert wait_for(lambda: not dev_app.extensions["rumours"].errors)
     page = client.get("/en/rumours/take-our-jobs").get_data(as_text=True)
     assert "verdict-misleading" in page
     assert "The content has errors" not in page
@@ -153,13 +156,14 @@ def test_an_index_build_that_failed_on_a_full_disk_is_retried(content_dir, tmp_p
     live = app.extensions["rumours"]
     client = app.test_client()
 
-    def full_disk(*args, **kwargs):
+    def full_disk(*_args, **_kwargs):
         raise OSError(errno.ENOSPC, "No space left on device")
 
     import sys
 
     index_module = sys.modules[search.ensure_index.__module__]
     monkeypatch.setattr(index_module, "build_index", full_disk)
+    monkeypatch.setattr(index_module, "update_index", full_disk)  # edits update the index
     path = content_dir / "rumours" / "take-our-jobs.md"
     path.write_text(path.read_text().replace('"They take our jobs"', '"Jobsfull disk"'))
     touch_later(path)

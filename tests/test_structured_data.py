@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from html.parser import HTMLParser
-from pathlib import Path
 
 import polib
 import pytest
@@ -174,10 +173,8 @@ def test_short_claim_and_og_locale():
     assert og_locale("ht") == "ht_HT" and og_locale("ca") == "ca_ES"
 
 
-def test_every_page_of_the_bundled_library_has_one_valid_claim_review(tmp_path: Path):
-    from rumours import create_app
-
-    app = create_app({"TESTING": True, "INSTANCE_DIR": tmp_path / "i"})
+def test_every_page_of_the_bundled_library_has_one_valid_claim_review(bundled_app):
+    app = bundled_app
     client = app.test_client()
     library = app.extensions["rumours"].library
     seen = 0

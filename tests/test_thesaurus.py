@@ -10,10 +10,10 @@ from click.testing import CliRunner
 from content_fixtures import write
 
 from rumours.cli import main
-from rumours.content.library import check_content, load_library
+from rumours.content.loading import check_content, load_library
 from rumours.search.analysis import text_terms
 from rumours.search.expansion import compile_thesaurus
-from rumours.search.thesaurus import load_thesaurus, thesaurus_problems
+from rumours.search.thesaurus import THESAURUS_CHECK, load_thesaurus, thesaurus_problems
 
 BUNDLED_CONTENT = Path(__file__).resolve().parent.parent / "content"
 
@@ -126,7 +126,7 @@ def test_rumours_check_reports_the_thesaurus(content_dir):
 def test_a_broken_thesaurus_is_refused_but_search_keeps_its_good_concepts(content_dir, site):
     write(content_dir / "synonyms.yml",
           GOOD + "broken:\n  en: [scroungers, freeloaders]\n  qq: [nope, nada]\n")
-    library, found = check_content(content_dir)
+    library, found = check_content(content_dir, checks=(THESAURUS_CHECK,))
     assert library is None  # the edit is refused: the last good library stays in service
     assert any(str(p).startswith("content/synonyms.yml:14: broken.'qq'") for p in found)
     thesaurus = load_thesaurus(content_dir, site.languages)
@@ -137,9 +137,9 @@ def test_a_broken_thesaurus_is_refused_but_search_keeps_its_good_concepts(conten
 # ------------------------------------------------------------------ the bundled one
 
 
-@pytest.fixture(scope="module")
-def bundled():
-    return load_library(BUNDLED_CONTENT)
+@pytest.fixture
+def bundled(bundled_library):
+    return bundled_library
 
 
 def test_the_bundled_thesaurus_has_no_problems(bundled):

@@ -28,7 +28,7 @@ def run_probe(tmp_path: Path, module: str, category: str = "DeprecationWarning")
 
 
 def test_our_own_deprecation_warning_fails_the_suite(tmp_path):
-    assert run_probe(tmp_path, "rumours.content.library") == 1
+    assert run_probe(tmp_path, "rumours.content.loading") == 1
 
 
 def test_a_warning_from_a_test_module_fails_the_suite(tmp_path):

@@ -6,8 +6,9 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from rumours.content.library import _ContentLoader, check_content
+from rumours.content.loading import check_content
 from rumours.content.yaml_errors import explain, salvage, strength_letter
+from rumours.content.yaml_lines import ContentYamlLoader
 
 STRENGTHS = {"A": "Strong — official statistics", "B": "Good — a single study",
              "C": "Indicative — a news report", "D": "Weak — partisan"}
@@ -15,7 +16,7 @@ STRENGTHS = {"A": "Strong — official statistics", "B": "Good — a single stud
 
 def explained(text: str) -> tuple[int, str]:
     with pytest.raises(yaml.YAMLError) as caught:
-        yaml.load(text, Loader=_ContentLoader)  # noqa: S506 - a safe loader
+        yaml.load(text, Loader=ContentYamlLoader)  # noqa: S506 - a safe loader
     return explain(caught.value, text, 1)
 
 
@@ -41,7 +42,7 @@ def test_yaml_mistakes_are_explained_with_the_fix(text, line, words):
 
 def test_salvage_reads_every_field_but_the_broken_one():
     text = 'id: x\nclaim: "open\nverdict: "false"\ntopics: [work]\n'
-    meta, broken = salvage(text, _ContentLoader)
+    meta, broken = salvage(text, ContentYamlLoader)
     assert meta == {"id": "x", "verdict": "false", "topics": ["work"]}
     assert broken == {"claim": 1}
 

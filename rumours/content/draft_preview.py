@@ -18,7 +18,8 @@ import yaml
 from markupsafe import Markup
 
 from rumours.content import markup, yaml_errors
-from rumours.content.library import FOOTNOTE_BLOCK, MAX_FILE_BYTES, Problem
+from rumours.content.files import MAX_FILE_BYTES
+from rumours.content.model import Problem
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -85,13 +86,11 @@ def _split(text: str) -> tuple[dict[str, Any], str]:
     return (meta if isinstance(meta, dict) else {}), body
 
 
-def _footnotes(sources: Iterable[Mapping]) -> str:
-    lines = []
-    for source in sources:
-        if isinstance(source, Mapping) and source.get("id"):
-            lines.append(f"[^{source['id']}]: {source.get('publisher') or '?'}, "
-                         f"*{source.get('title') or '?'}* ({source.get('date') or '?'}).")
-    return "\n\n" + "\n".join(lines) + "\n" if lines else ""
+def _footnotes(sources: Iterable[Mapping]) -> dict[str, str]:
+    """The footnote of each source, from whatever fields it has so far."""
+    return {str(source["id"]): f"{source.get('publisher') or '?'}, "
+            f"*{source.get('title') or '?'}* ({source.get('date') or '?'})."
+            for source in sources if isinstance(source, Mapping) and source.get("id")}
 
 
 def _text(value: Any) -> str:
@@ -132,8 +131,7 @@ def load(content_dir: Path, rumour_id: str, lang: str, default_lang: str,
         "sources": sources,
     }
     try:
-        body_html = Markup(FOOTNOTE_BLOCK.sub("", str(  # noqa: S704 - sanitised by render
-            markup.render(body + _footnotes(sources), text_lang))))
+        body_html = markup.convert(body, text_lang, notes=_footnotes(sources)).html
     except (ValueError, RecursionError):
         body_html = Markup("")
     mine = [p for p in problems if Path(p.path).name in names]

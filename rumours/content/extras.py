@@ -1,5 +1,5 @@
 """An entry's accountability fields: its corrections log, a translation's review status and
-its translated source notes (read and checked for rumours/content/library.py)."""
+its translated source notes (read and checked for rumours/content/rumours.py)."""
 
 from __future__ import annotations
 

@@ -8,7 +8,7 @@ import secrets
 import shutil
 from pathlib import Path
 
-from rumours.content.library import MAX_FILE_BYTES, content_files, content_version
+from rumours.content.files import MAX_FILE_BYTES, content_files, content_version
 
 log = logging.getLogger("rumours")
 

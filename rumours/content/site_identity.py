@@ -1,7 +1,7 @@
 """The city's identity and reading settings in site.yml: fallbacks, name, logo, colours, team.
 
-`load_site` (rumours/content/library.py) hands the values it read here; every problem is reported
-through the `report(line, field, message)` callback, with the fix in plain words.
+`load_site` (rumours/content/site_settings.py) hands the values it read here; every problem
+is reported through the `report(line, field, message)` callback, with the fix in plain words.
 """
 
 from __future__ import annotations
@@ -64,7 +64,7 @@ def is_demo(base_url: str) -> bool:
     return any(host == d or host.endswith("." + d) for d in EXAMPLE_DOMAINS)
 
 
-def _fallbacks(raw: Mapping, languages: tuple[str, ...], default: str, line: Callable,
+def _fallbacks(raw: Mapping, languages: tuple[str, ...], line: Callable,
                report: Report) -> Mapping[str, tuple[str, ...]]:
     chains: dict[str, tuple[str, ...]] = {}
     for lang, chain in raw.items():
@@ -159,7 +159,7 @@ def _team(raw: list, where: int, report: Report) -> tuple[Mapping[str, str], ...
 
 
 def read_identity(values: Mapping[str, Any], lines: Mapping[str, int],
-                  languages: tuple[str, ...], default: str, verdicts: Mapping[str, str],
+                  languages: tuple[str, ...], verdicts: Mapping[str, str],
                   content_dir: Path, report: Report) -> dict[str, Any]:
     """The Site fields for fallbacks, city, logo, colours, team and verdict definitions."""
 
@@ -167,7 +167,7 @@ def read_identity(values: Mapping[str, Any], lines: Mapping[str, int],
         return lines.get(key, lines.get(key.split(".", 1)[0], 1))
 
     out: dict[str, Any] = {
-        "fallbacks": _fallbacks(values.get("fallbacks", {}), languages, default, line, report),
+        "fallbacks": _fallbacks(values.get("fallbacks", {}), languages, line, report),
         "colours": _colours(values.get("colours", {}), line, report),
         "team": _team(values.get("team", []), line("team"), report),
         "city": values.get("city", ""),

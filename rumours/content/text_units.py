@@ -2,14 +2,16 @@
 
 Printed cards and share images have little room. They shorten text by dropping whole units
 (a paragraph, a bullet, the last sentences of a summary), never by ending on half a thought
-such as the set-up sentence of a story ("Imagine the café on your corner.").
+such as the set-up sentence of a story ("Imagine the café on your corner."). When even one
+unit is too long, `cut_at_word` is the one place that cuts text between words and adds '…'
+(cards, share images, search snippets, structured data).
 """
 
 from __future__ import annotations
 
 import html
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 _SENTENCE_END = re.compile(r"[.!?؟。…]+[\"'”’»)\]]*\s+")
 _ABBREVIATION = re.compile(r"(?:\b[A-Z]|\be\.g|\bi\.e|\betc|\bvs|\bDr|\bMr|\bMrs|\bMs|\bSt|"
@@ -19,6 +21,8 @@ _SPACE = re.compile(r"\s+")
 _UNIT = re.compile(r"<(?P<tag>p|li)\b[^>]*>(?P<body>.*?)</(?P=tag)>", re.S)
 _HEADING = re.compile(r'<h2\b[^>]*\bid="(?P<id>[^"]+)"[^>]*>')
 _FOOTNOTE = re.compile(r"<sup\b[^>]*>.*?</sup>", re.S)
+ELLIPSIS = "…"
+_CUT_TRAILING = " ,;:.-–—"  # left out before the ellipsis
 
 
 def sentences(text: str) -> list[str]:
@@ -50,12 +54,31 @@ def shorten(text: str, limit: int | None) -> str:
         if len(candidate) > limit:
             break
         kept = candidate
-    if kept:
-        return kept
-    cut = text[: max(limit - 1, 1)]
-    if " " in cut[limit // 2:]:
-        cut = cut[: cut.rfind(" ")]
-    return cut.rstrip(" ,;:-–—") + "…"
+    return kept or cut_at_word(text, limit)
+
+
+def cut_at_word(text: str, limit: float, measure: Callable[[str], float] = len) -> str:
+    """`text` when it fits in `limit`, else its longest start that fits with '…' after it,
+    cut between words (unless the only space is in the first half: then inside a word).
+
+    `measure` gives a text's size: characters by default, or e.g. pixels of a font. Commas
+    and dashes before the cut are left out. With no room at all, only the ellipsis is left.
+    """
+    text = text.strip()
+    if measure(text) <= limit:
+        return text
+    low, high = 0, len(text) - 1  # the longest start that fits with the ellipsis
+    while low < high:
+        middle = (low + high + 1) // 2
+        if measure(text[:middle].rstrip() + ELLIPSIS) <= limit:
+            low = middle
+        else:
+            high = middle - 1
+    cut = text[:low]
+    space = cut.rfind(" ")
+    if space > low // 2:
+        cut = cut[:space]
+    return cut.rstrip(_CUT_TRAILING) + ELLIPSIS
 
 
 def section_units(body_html: str, section_id: str) -> list[str]:

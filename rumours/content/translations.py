@@ -9,8 +9,14 @@ from pathlib import Path
 
 import yaml
 
-from rumours.content import library as lib
-from rumours.content.library import Library
+from rumours.content.documents import UPDATE_NAME
+from rumours.content.files import read_content_bytes, relative_name
+from rumours.content.model import Library, ProblemList
+from rumours.content.parsing import parse_markdown_file
+from rumours.content.rumours import fingerprint
+from rumours.content.schema import PageFields, RumourFields, UpdateFields
+from rumours.content.validation import validate
+from rumours.files import atomic_write
 
 KINDS = ("rumour", "page", "update")
 FOLDERS = {"rumour": "rumours", "page": "pages", "update": "updates"}
@@ -125,7 +131,7 @@ def _find_source(content_dir: Path, kind: str, name: str) -> Path:
     if kind == "update":
         matches = sorted(
             p for p in folder.glob(f"*-{name}.md")
-            if (m := lib.UPDATE_NAME.match(p.stem)) and m["slug"] == name
+            if (m := UPDATE_NAME.match(p.stem)) and m["slug"] == name
         )
         if len(matches) == 1:
             return matches[0]
@@ -137,21 +143,22 @@ def _find_source(content_dir: Path, kind: str, name: str) -> Path:
 
 def source_fingerprint(source_path: Path, kind: str) -> str:
     """The fingerprint of a source file's translatable text, computed as the library does."""
-    col = lib._Collector(source_path.parent.parent)
-    parsed = lib._parse_file(source_path, col)
+    root = source_path.parent.parent.resolve()
+    problems = ProblemList()
+    rel = relative_name(source_path.resolve(), root)
+    parsed = parse_markdown_file(rel, read_content_bytes(source_path, root), problems)
     if parsed is None:
-        raise StampError("; ".join(str(p) for p in col.problems))
+        raise StampError("; ".join(str(p) for p in problems.problems))
+    model = {"rumour": RumourFields, "update": UpdateFields}.get(kind, PageFields)
+    values = validate(model, parsed.meta, parsed.document, rel, problems).values
     if kind == "rumour":
-        values = lib._check_fields(parsed, lib.RUMOUR_FIELDS, ("claim", "summary"), col)
         parts = (values.get("claim"), values.get("summary"), parsed.body)
     else:
-        fields = lib.UPDATE_FIELDS if kind == "update" else lib.PAGE_FIELDS
-        values = lib._check_fields(parsed, fields, ("title",), col)
         parts = (values.get("title"), values.get("summary", ""), parsed.body)
     if any(part is None for part in parts):
-        raise StampError("; ".join(str(p) for p in col.problems if p.is_error)
+        raise StampError("; ".join(str(p) for p in problems.problems if p.is_error)
                          or f"{source_path} cannot be read")
-    return lib._fingerprint(*parts)
+    return fingerprint(*parts)
 
 
 def _set_fingerprint(text: str, fingerprint: str, path: Path) -> tuple[str, str | None]:
@@ -198,8 +205,5 @@ def stamp(content_dir: Path, item: str, lang: str, kind: str | None = None) -> S
         text = fh.read()
     new_text, previous = _set_fingerprint(text, fingerprint, path)
     if new_text != text:
-        tmp = path.with_name(path.name + ".tmp")
-        with open(tmp, "w", encoding="utf-8", newline="") as fh:
-            fh.write(new_text)
-        tmp.replace(path)
+        atomic_write(path, new_text)  # exactly as given: the file keeps its line endings
     return Stamped(path, source_path, fingerprint, previous)

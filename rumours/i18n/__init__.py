@@ -1,21 +1,21 @@
-"""Languages: URL prefixes, negotiation, interface catalogs compiled from .po, direction."""
+"""Languages: URL prefixes, negotiation, the compiled interface catalogs, direction."""
 
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-import polib
 from babel import Locale, UnknownLocaleError
 from flask import Flask, current_app, g, request
 from flask_babel import Babel, format_date, get_locale, lazy_gettext
 from werkzeug.http import dump_cookie, parse_cookie
 
+from rumours.i18n import catalogs
+
 LANG_COOKIE = "lang"
 LANG_COOKIE_MAX_AGE = 365 * 24 * 3600  # a year: the choice outlives a browser session
-_compile_lock = threading.Lock()
+CATALOGS = "rumours.catalogs"  # app.extensions: the stamp of the catalogs being served
 
 # Language names in the reader's language, through the catalogs (Babel's data for some
 # languages, Haitian Creole among them, falls back to French names).
@@ -118,27 +118,25 @@ def accepted_language(accepted: Iterable[tuple[str, float]],
     return None
 
 
-def compile_catalogs(source_dir: Path, target_dir: Path) -> list[str]:
-    """Compile every translations/<lang>/LC_MESSAGES/messages.po that changed to a .mo."""
-    compiled = []
-    with _compile_lock:
-        for po_path in sorted(Path(source_dir).glob("*/LC_MESSAGES/messages.po")):
-            lang = po_path.parts[-3]
-            mo_path = Path(target_dir) / lang / "LC_MESSAGES" / "messages.mo"
-            if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
-                continue
-            mo_path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = mo_path.with_suffix(".mo.tmp")
-            polib.pofile(str(po_path)).save_as_mofile(str(tmp))
-            tmp.replace(mo_path)
-            compiled.append(lang)
-    return compiled
+def refresh_catalogs(app: Flask) -> bool:
+    """Compile the catalogs whose .po changed (once for all processes) and, when a compiled
+    catalog changed since this process loaded it, drop Flask-Babel's cached translations.
+    True when the served catalogs changed. Cheap when nothing did: a stat per catalog."""
+    folder = app.config["COMPILED_TRANSLATIONS_DIR"]
+    catalogs.compile_catalogs(app.config["TRANSLATIONS_DIR"], folder)
+    stamp = catalogs.compiled_stamp(folder)
+    if stamp == app.extensions.get(CATALOGS):
+        return False
+    app.extensions[CATALOGS] = stamp
+    babel = app.extensions.get("babel")
+    if babel is not None:
+        babel.instance.domain_instance.cache.clear()
+    return True
 
 
-def refresh_catalogs(app: Flask) -> None:
-    """Recompile changed catalogs and drop Flask-Babel's cached translations if any did."""
-    if compile_catalogs(app.config["TRANSLATIONS_DIR"], app.config["COMPILED_TRANSLATIONS_DIR"]):
-        app.extensions["babel"].instance.domain_instance.cache.clear()
+def catalogs_version(app: Flask) -> str:
+    """The version of the catalogs this process serves (part of every rendered page's key)."""
+    return app.extensions.get(CATALOGS, "")
 
 
 def current_lang() -> str:
@@ -189,10 +187,18 @@ class LanguageCookie:
 
 
 def init_app(app: Flask) -> None:
-    """Set up Flask-Babel on compiled catalogs in the instance folder."""
-    compiled = Path(app.config["INSTANCE_DIR"]) / "translations"
+    """Set up Flask-Babel on the compiled catalogs (compiling only a missing or stale one).
+
+    Outside the preview the content watcher also picks up an edited .po: the first process
+    to see it compiles it, every process then reloads it.
+    """
+    compiled = catalogs.compiled_dir(app.config["TRANSLATIONS_DIR"],
+                                     Path(app.config["INSTANCE_DIR"]) / "translations")
     app.config["COMPILED_TRANSLATIONS_DIR"] = compiled
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(compiled)
-    compile_catalogs(app.config["TRANSLATIONS_DIR"], compiled)
+    refresh_catalogs(app)
     Babel(app, locale_selector=current_lang)
+    live = app.extensions.get("rumours")
+    if live is not None:
+        live.add_maintainer(lambda _library: refresh_catalogs(app))
     app.jinja_env.globals["language_label"] = language_label

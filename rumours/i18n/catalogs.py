@@ -1,9 +1,12 @@
-"""Interface catalogs: extract messages.pot, merge it into every language's .po, measure them."""
+"""Interface catalogs: extract messages.pot, merge it into every language's .po, measure them,
+compile them to .mo (once, under a lock, for every worker)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import io
+import logging
+import os
 import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
@@ -11,14 +14,25 @@ from pathlib import Path
 
 import polib
 import yaml
+from babel import UnknownLocaleError
 from babel.messages.catalog import Catalog
 from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
-from babel.messages.pofile import read_po, write_po
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import PoFileError, read_po, write_po
+from filelock import FileLock
+
+from rumours.files import atomic_write, atomic_writer
+
+log = logging.getLogger("rumours")
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 MAPPING_FILE = PROJECT_ROOT / "babel.cfg"
 TEMPLATE_NAME = "messages.pot"
+CATALOG_NAME = "messages.po"
+COMPILED_NAME = "messages.mo"
+COMPILE_LOCK = ".compile.lock"  # in the folder of the compiled catalogs (git-ignored)
+COMPILE_LOCK_TIMEOUT = 300.0  # seconds: a compile takes well under one
 KEYWORDS = {**DEFAULT_KEYWORDS, "lazy_gettext": None, "lazy_ngettext": (1, 2), "_l": None}
 COMMENT_TAGS = ("Translators:",)
 VOCABULARIES = {
@@ -113,9 +127,7 @@ def _write_if_changed(path: Path, text: str) -> bool:
         if _VOLATILE.sub("", old) == _VOLATILE.sub("", text):
             return False
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
+    atomic_write(path, text)
     return True
 
 
@@ -126,7 +138,7 @@ def write_template(catalog: Catalog, path: Path) -> bool:
 
 def catalog_path(translations_dir: Path, lang: str) -> Path:
     """translations/<lang>/LC_MESSAGES/messages.po"""
-    return Path(translations_dir) / lang / "LC_MESSAGES" / "messages.po"
+    return Path(translations_dir) / lang / "LC_MESSAGES" / CATALOG_NAME
 
 
 def _has_translation(message) -> bool:
@@ -222,3 +234,132 @@ def catalog_status(translations_dir: Path, lang: str,
             translated += 1
     return CatalogStatus(lang, len(wanted), translated, fuzzy,
                          len(wanted) - translated - fuzzy, exists=True)
+
+
+# --------------------------------------------------------------------------- compiling
+# Compiled catalogs are built once: by `rumours i18n compile` (run by `make install` and
+# `rumours build`), else by the first process that finds one missing or stale, under a file
+# lock, while the others wait and then load it. A .mo carries its .po's modification time,
+# so any edit of the .po (a translator's save, a checkout) makes it stale.
+
+
+def catalog_files(translations_dir: Path) -> list[Path]:
+    """Every translations/<lang>/LC_MESSAGES/messages.po."""
+    return sorted(Path(translations_dir).glob(f"*/LC_MESSAGES/{CATALOG_NAME}"))
+
+
+def compiled_path(po_path: Path, compiled_dir: Path) -> Path:
+    """Where the .mo of a .po lives under `compiled_dir` (<lang>/LC_MESSAGES/messages.mo)."""
+    return Path(compiled_dir) / Path(po_path).parts[-3] / "LC_MESSAGES" / COMPILED_NAME
+
+
+def is_stale(po_path: Path, mo_path: Path) -> bool:
+    """Whether the .mo is missing or was not compiled from this version of the .po."""
+    try:
+        return Path(mo_path).stat().st_mtime_ns != Path(po_path).stat().st_mtime_ns
+    except FileNotFoundError:
+        return True
+
+
+def compiled_dir(translations_dir: Path, fallback_dir: Path) -> Path:
+    """Where the compiled catalogs live: beside the .po files (Babel's own layout), unless one
+    needs compiling and that folder cannot be written (a read-only checkout): then
+    `fallback_dir` (the instance folder's translations/)."""
+    for po_path in catalog_files(translations_dir):
+        if is_stale(po_path, compiled_path(po_path, translations_dir)) \
+                and not os.access(po_path.parent, os.W_OK):
+            return Path(fallback_dir)
+    return Path(translations_dir)
+
+
+def _read_catalog(po_path: Path) -> Catalog:
+    lang = po_path.parts[-3]
+    with open(po_path, "rb") as fh:
+        try:
+            return read_po(fh, locale=lang, abort_invalid=True)
+        except UnknownLocaleError:  # a folder name Babel does not know
+            fh.seek(0)
+            return read_po(fh, abort_invalid=True)
+
+
+def compile_catalog(po_path: Path, mo_path: Path) -> list[str]:
+    """Compile one .po to a .mo with Babel, atomically (fuzzy entries are left out, as the
+    site never shows a guess). Returns the problems Babel's checks find (placeholders)."""
+    po_path, mo_path = Path(po_path), Path(mo_path)
+    source = po_path.stat()  # before reading: an edit made meanwhile leaves the .mo stale
+    catalog = _read_catalog(po_path)
+    problems = [f"{po_path}: {message.id!r}: {error}"
+                for message, errors in catalog.check() for error in errors]
+    mo_path.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_writer(mo_path) as handle:
+        write_mo(handle, catalog, use_fuzzy=False)
+        handle.flush()
+        if os.utime in os.supports_fd:  # the .mo appears with its .po's time already set
+            os.utime(handle.fileno(), ns=(source.st_atime_ns, source.st_mtime_ns))
+    if os.utime not in os.supports_fd:
+        os.utime(mo_path, ns=(source.st_atime_ns, source.st_mtime_ns))
+    return problems
+
+
+def compile_catalogs(translations_dir: Path, target_dir: Path | None = None,
+                     force: bool = False) -> dict[str, str]:
+    """Compile every catalog whose .mo is missing or stale (all of them with `force`).
+
+    Returns {lang: "compiled" | "current" | "failed"}. Only one process compiles a catalog:
+    the others wait on the lock, then find it current. A .po that cannot be read is reported
+    once per version and its previous .mo stays in use (a broken save loses no language).
+    """
+    target = Path(target_dir or translations_dir)
+    sources = catalog_files(translations_dir)
+    results = {po.parts[-3]: "current" for po in sources}
+    stale = [po for po in sources if force or is_stale(po, compiled_path(po, target))]
+    for po_path in stale:
+        if not force and _failed.get(po_path) == _version(po_path):
+            results[po_path.parts[-3]] = "failed"  # already reported; waits for a new save
+    stale = [po for po in stale if results[po.parts[-3]] != "failed"]
+    if not stale:
+        return results
+    target.mkdir(parents=True, exist_ok=True)
+    with FileLock(target / COMPILE_LOCK, timeout=COMPILE_LOCK_TIMEOUT):
+        for po_path in stale:
+            results[po_path.parts[-3]] = _compile_if_stale(po_path, target, force)
+    return results
+
+
+_failed: dict[Path, int | None] = {}  # .po -> the version of it that failed to compile
+
+
+def _version(po_path: Path) -> int | None:
+    try:
+        return po_path.stat().st_mtime_ns
+    except OSError:
+        return None
+
+
+def _compile_if_stale(po_path: Path, target: Path, force: bool) -> str:
+    mo_path = compiled_path(po_path, target)
+    if not force and not is_stale(po_path, mo_path):
+        return "current"  # another process compiled it while this one waited
+    version = _version(po_path)
+    try:
+        problems = compile_catalog(po_path, mo_path)
+    except (PoFileError, UnicodeDecodeError, OSError) as exc:
+        _failed[po_path] = version
+        log.error("%s cannot be compiled (%s); the previous translations stay in use",
+                  po_path, exc)
+        return "failed"
+    _failed.pop(po_path, None)
+    for problem in problems:
+        log.warning("catalog: %s", problem)
+    return "compiled"
+
+
+def compiled_stamp(target_dir: Path) -> str:
+    """Changes whenever a compiled catalog does (the pages and cards made from them too)."""
+    stamps = []
+    for mo_path in sorted(Path(target_dir).glob(f"*/LC_MESSAGES/{COMPILED_NAME}")):
+        try:
+            stamps.append(f"{mo_path.parts[-3]}:{mo_path.stat().st_mtime_ns}")
+        except OSError:
+            continue
+    return ",".join(stamps)

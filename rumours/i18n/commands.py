@@ -1,4 +1,4 @@
-"""The `rumours i18n` commands: extract, update, status and stamp."""
+"""The `rumours i18n` commands: extract, update, compile, status and stamp."""
 
 from __future__ import annotations
 
@@ -10,8 +10,9 @@ import click
 import yaml
 
 from rumours.content import translations
-from rumours.content.library import check_content
+from rumours.content.loading import check_content
 from rumours.i18n import catalogs, language_name
+from rumours.search.thesaurus import THESAURUS_CHECK
 from rumours.web.config import default_config
 
 
@@ -73,9 +74,30 @@ def update(no_extract: bool, extra: tuple[str, ...]) -> None:
                    f"{status.fuzzy} fuzzy)")
 
 
+@i18n.command("compile")
+@click.option("--force", is_flag=True, help="Recompile every catalog, even current ones.")
+def compile_command(force: bool) -> None:
+    """Compile every language's messages.po to the messages.mo the site loads (only those
+    missing or older than their .po). `make install` runs it; a server compiles a catalog
+    itself, once for all its processes, when a .po changes."""
+    config = default_config()
+    translations_dir = config["TRANSLATIONS_DIR"]
+    target = catalogs.compiled_dir(translations_dir, config["INSTANCE_DIR"] / "translations")
+    results = catalogs.compile_catalogs(translations_dir, target, force=force)
+    for lang, state in results.items():
+        po_path = catalogs.catalog_path(translations_dir, lang)
+        click.echo(f"{catalogs.compiled_path(po_path, target)}: {state}")
+    if not results:
+        click.echo(f"no catalogs in {translations_dir}")
+    failed = [lang for lang, state in results.items() if state == "failed"]
+    if failed:
+        raise click.ClickException(f"cannot compile {', '.join(failed)}: see the errors above")
+
+
 def status_report(content_dir: Path, translations_dir: Path) -> dict:
     """Per language: interface catalog completeness and content translated/outdated/missing."""
-    library, problems = check_content(content_dir, include_drafts=False)
+    library, problems = check_content(content_dir, include_drafts=False,
+                                      checks=(THESAURUS_CHECK,))
     template = translations_dir / catalogs.TEMPLATE_NAME
     languages, default = _site_languages(content_dir)
     report: dict = {

@@ -1,4 +1,5 @@
-"""Share images: a 1200x630 PNG per rumour and language, fact first, cached on disk.
+"""Share images: a 1200x630 PNG per rumour and language, fact first, cached on disk (and in
+the memory of the snapshot they were drawn for, when the caller gives one).
 
 The image leads with the verdict and the answer (the entry's summary) on a white card in the
 middle of the verdict's colour; the rumour comes once, smaller and labelled, under the
@@ -22,9 +23,12 @@ import threading
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Protocol
 
 import PIL
 from PIL import Image, ImageDraw, ImageFont, features
+
+from rumours.content.text_units import cut_at_word, sentences
 
 log = logging.getLogger("rumours")
 
@@ -162,6 +166,12 @@ class Fonts:
         return self._cache[key]
 
 
+@lru_cache(maxsize=8)
+def fonts_for(cache_dir: Path) -> Fonts:
+    """The fonts of a cache folder, loaded once per process."""
+    return Fonts(cache_dir)
+
+
 def _text_kwargs(direction: str, lang: str) -> dict:
     return {"direction": direction, "language": lang}
 
@@ -209,8 +219,6 @@ class Block:
 
 def _sentence_prefixes(text: str) -> list[str]:
     """The text, then shorter versions made of its first whole sentences (never a fragment)."""
-    from rumours.printing.cards import sentences  # the same sentence rules as the printed cards
-
     parts = sentences(text)
     return [" ".join(parts[:n]) for n in range(len(parts), 0, -1)]
 
@@ -232,12 +240,12 @@ def _fit(draw: ImageDraw.ImageDraw, text: str, fonts: Fonts, weight: str, sizes:
     size = sizes[-1]
     font = fonts.get(text + "…", weight, size)
     limit = max(1, min(max_lines or 99, height // _line(size, direction)))
-    lines = wrap(draw, text, font, width, direction, lang)[:limit]
+    lines = wrap(draw, text, font, width, direction, lang)
     kwargs = _text_kwargs(direction, lang)
-    last = lines[-1]
-    while last and draw.textlength(last + "…", font=font, **kwargs) > width:
-        last = last[:-1]
-    lines[-1] = last.rstrip() + "…"
+    # The last line that fits holds the start of everything left, cut between words.
+    rest = " ".join(lines[limit - 1:])
+    lines[limit - 1:] = [cut_at_word(
+        rest, width, lambda part: draw.textlength(part, font=font, **kwargs))]
     return size, lines
 
 
@@ -302,7 +310,7 @@ def render(card: ShareCard, cache_dir: Path) -> bytes:
     if not raqm_available():
         raise ShareImageError("Pillow was built without libraqm: it cannot shape Arabic or "
                               "lay out right-to-left text (install libraqm / libfribidi)")
-    fonts = Fonts(cache_dir)
+    fonts = fonts_for(Path(cache_dir))
     colour = VERDICT_COLOURS.get(card.verdict, DEFAULT_VERDICT_COLOUR)
     image = Image.new("RGB", (WIDTH, HEIGHT), colour)
     draw = ImageDraw.Draw(image)
@@ -334,21 +342,37 @@ def render(card: ShareCard, cache_dir: Path) -> bytes:
     return buffer.getvalue()
 
 
-class ShareImageCache:
-    """Rendered PNGs on disk, one file per card key; written atomically."""
+class Memory(Protocol):
+    """Where drawn images are also kept in memory (e.g. a snapshot's cache)."""
 
-    def __init__(self, folder: Path):
+    def get(self, key: str, default: bytes | None = None) -> bytes | None: ...
+
+    def set(self, key: str, value: bytes) -> None: ...
+
+
+class ShareImageCache:
+    """Rendered PNGs on disk, one file per card key, written atomically; and in `memory`
+    (the cache of the content snapshot they show) when given."""
+
+    def __init__(self, folder: Path, memory: Memory | None = None):
         self.folder = Path(folder)
+        self.memory = memory
 
     def path(self, card: ShareCard) -> Path:
         return self.folder / f"{card.key()}.png"
 
     def cached(self, card: ShareCard) -> bytes | None:
         """The PNG for `card` if it was drawn before, else None."""
-        try:
-            return self.path(card).read_bytes()
-        except OSError:
-            return None
+        key = card.key()
+        data = self.memory.get(key) if self.memory is not None else None
+        if data is None:
+            try:
+                data = self.path(card).read_bytes()
+            except OSError:
+                return None
+            if self.memory is not None:
+                self.memory.set(key, data)
+        return data
 
     def get(self, card: ShareCard) -> bytes:
         """The PNG for `card`, drawn on first use. A full or read-only disk only loses the
@@ -357,6 +381,8 @@ class ShareImageCache:
         if data is not None:
             return data
         data = render(card, self.folder)
+        if self.memory is not None:
+            self.memory.set(card.key(), data)
         path = self.path(card)
         tmp = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
         try:

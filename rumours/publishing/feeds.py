@@ -18,7 +18,7 @@ from feedgen.feed import FeedGenerator
 from flask_babel import gettext
 
 from rumours import i18n
-from rumours.content.library import Library, Rumour, Update
+from rumours.content.model import Library, Rumour, Update
 from rumours.content.text_units import sentences
 
 MAX_ENTRIES = 50

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from babel.core import get_global
 
-from rumours.content.library import Rumour, RumourText, Site
+from rumours.content.model import Rumour, RumourText, Site
+from rumours.content.text_units import cut_at_word
 
 # schema.org / Google's fact-check guidance: claimReviewed "under 75 characters".
 CLAIM_REVIEWED_MAX = 74
@@ -12,14 +13,7 @@ CLAIM_REVIEWED_MAX = 74
 
 def short_claim(claim: str, limit: int = CLAIM_REVIEWED_MAX) -> str:
     """The claim cut at a word boundary to at most `limit` characters, with an ellipsis."""
-    claim = " ".join(claim.split())
-    if len(claim) <= limit:
-        return claim
-    cut = claim[: limit - 1]
-    space = cut.rfind(" ")
-    if space > limit // 2:
-        cut = cut[:space]
-    return cut.rstrip(" ,;:.-–—") + "…"
+    return cut_at_word(" ".join(claim.split()), limit)
 
 
 def og_locale(lang: str) -> str:

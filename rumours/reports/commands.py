@@ -175,12 +175,7 @@ def reports_list(status: str, lang: str | None, limit: int, as_json: bool) -> No
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 def reports_show(number: int, as_json: bool) -> None:
     """One report in full."""
-    try:
-        report = _store().get(number)
-    except StorageUnavailable as error:
-        raise _fail_on_outage(error) from error
-    if report is None:
-        raise click.ClickException(f"there is no report {number}")
+    report = _existing_report(number)
     if as_json:
         click.echo(json.dumps(report.as_dict(), ensure_ascii=False, indent=2))
         return
@@ -226,7 +221,7 @@ def _login_name() -> str:
 
 
 def _check_rumour(rumour_id: str) -> None:
-    from rumours.content.library import check_content
+    from rumours.content.loading import check_content
 
     library, _problems = check_content(default_config()["CONTENT_DIR"])
     if library is not None and library.rumour(rumour_id) is None:
@@ -296,14 +291,20 @@ def reports_purge(days: int) -> None:
                f"reports older than two years.")
 
 
-def report_for_entry(number: int) -> tuple[str, str]:
-    """(wording, language) of a report, for `rumours new --from-report`."""
+def _existing_report(number: int) -> ReportView:
+    """Report `number`, or a clear error when it does not exist or storage is down."""
     try:
         report = _store().get(number)
     except StorageUnavailable as error:
         raise _fail_on_outage(error) from error
     if report is None:
         raise click.ClickException(f"there is no report {number}")
+    return report
+
+
+def report_for_entry(number: int) -> tuple[str, str]:
+    """(wording, language) of a report, for `rumours new --from-report`."""
+    report = _existing_report(number)
     return " ".join(report.text.split()), report.lang
 
 

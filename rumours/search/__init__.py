@@ -6,9 +6,12 @@
 - index.py: the Whoosh index on disk, atomic builds, and an open index;
 - ranking.py: claim matching (how much of the query each claim covers) and answer/related;
 - snippets.py: the answer with the matched words marked, in linear time;
-- searcher.py: a process's search index, queries and repairs.
+- searcher.py: a process's search index, queries and repairs;
+- whoosh_postings.py: posting lists read fast (the only use of Whoosh internals,
+  version-checked, with the public API as fallback).
 
-Everything that knows about Whoosh lives in index.py, so the engine could be swapped.
+Everything that knows about Whoosh lives in documents.py, builds.py, index.py and
+whoosh_postings.py, so the engine could be swapped.
 """
 
 from rumours.search.analysis import fold, word_terms

@@ -52,8 +52,10 @@ WORD_PATTERN = (r"\d+(?:[.,]\d+)+|[^\W\d_]&[^\W\d_]\b"
                  r"|[^\W_](?:[^\W_]|[\u0300-\u036f\u0610-\u061a\u064b-\u065f\u0670"
                  r"\u06d6-\u06ed])*(?:[·.][^\W_](?:[^\W_]|[\u0300-\u036f\u064b-\u065f])*)*")
 _TOKEN_RE = re.compile(WORD_PATTERN)
-_JOIN_RE = re.compile(r"[·.]")
-_DIGITS_RE = re.compile(r"\d+(?:[.,]\d+)*")
+JOIN_PATTERN = r"[·.]"  # splits a token, except between two l's
+NUMBER_PATTERN = r"\d+(?:[.,]\d+)*"  # a number is never split at its separators
+_JOIN_RE = re.compile(JOIN_PATTERN)
+_DIGITS_RE = re.compile(NUMBER_PATTERN)
 
 # Haitian Creole: spellings rewritten, in order, to the standard orthography (folded).
 # French-influenced spellings ("moin", "qui", "ayisien", "manger") and old ones ("ou" for

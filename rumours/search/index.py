@@ -1,246 +1,65 @@
-"""The search index on disk: Whoosh schema, atomic builds, freshness, and an open index.
+"""The search index on disk: when to build or update it, and an open index.
 
-- One document per rumour and language it is written in, plus one per language a rumour
-  only has aliases in (matched there, shown in the fallback language). Three searched
-  fields: `head` (claim and aliases), `summary` and `body` (rendered plain text), analysed
-  in the document's language (rumours/search/analysis.py), terms prefixed with it.
-- Builds go into a new directory under ``<instance>/index/``; the symlink ``current`` is
-  swapped to it with ``os.replace``, so readers never see a half-built index. Beside the
-  Whoosh files: the compiled thesaurus, every head line's terms (claim matching), the
-  library's folded words (spelling suggestions) and a stamp of what it was built from.
+- Builds (full, or an update of the previous build replacing only the changed rumours'
+  documents) are written by rumours/search/builds.py and swapped in atomically; the
+  documents and schema are in rumours/search/documents.py.
+- `ensure_index` makes the index match a library: once for all the workers of a server
+  (a file lock), by an update when the index on disk was built from the library this
+  process served before, else by a full build (new schema or languages, missing or
+  corrupt index).
 - An open index answers "which rumours have this term in this field" as sets, cached.
 """
 
 from __future__ import annotations
 
 import gc
-import json
 import logging
-import os
-import secrets
-import shutil
+import threading
 import time
-import unicodedata
 import warnings
-from collections import Counter, OrderedDict
-from collections.abc import Iterator, Sequence
+from collections import OrderedDict
 from pathlib import Path
 
+from cachetools import LRUCache
 from filelock import FileLock
-from whoosh import formats
 from whoosh import index as whoosh_index
-from whoosh.analysis import SpaceSeparatedTokenizer
-from whoosh.fields import ID, KEYWORD, STORED, FieldType, Schema
 
-from rumours.content.library import Library
+from rumours.content.model import Library
 from rumours.search import expansion
-from rumours.search.analysis import token_term, token_texts
+from rumours.search.builds import (
+    CURRENT_LINK,
+    RUMOURS_FILE,
+    STAMP_FILE,
+    VOCABULARY_FILE,
+    build_index,
+    can_update,
+    current_stamp,
+    index_stamp,
+    side_files,
+    update_index,
+)
+from rumours.search.documents import (
+    FIELDS,
+    SCHEMA_VERSION,
+    library_documents,
+    make_schema,
+    split_tag,
+    tag,
+)
 from rumours.search.expansion import CompiledThesaurus
 from rumours.search.thesaurus import EMPTY, Thesaurus
+from rumours.search.whoosh_postings import postings
 
 log = logging.getLogger("rumours.search")
 
-# Bump when the schema, the analysis or the files beside the index change.
-SCHEMA_VERSION = "7"
-CURRENT_LINK = "current"
-STAMP_FILE = "STAMP"
 BUILD_LOCK = "build.lock"
 BUILD_LOCK_TIMEOUT = 300  # seconds a worker waits for another one's build
-RUMOURS_FILE = "rumours.json"
-VOCABULARY_FILE = "vocabulary.json"
-BUILD_PREFIX = "build-"
-KEEP_OLD_BUILDS = 2  # previous builds kept for processes that still have them open
-OLD_BUILD_GRACE_SECONDS = 300
 CACHED_POSTINGS = 2_000_000  # rumour numbers kept per open index, summed over terms
 
-FIELDS = ("head", "summary", "body")
-_TAG, _TAG_END = "\x1e", "\x1f"  # a field value starts with \x1e<lang>\x1f
-
-
-def tag(lang: str, text: str) -> str:
-    """A field value: its language, then its text."""
-    return f"{_TAG}{lang}{_TAG_END}{text}"
-
-
-def split_tag(value: str, default_lang: str) -> tuple[str, str]:
-    """The (lang, text) of a field value; untagged text is in `default_lang`."""
-    if value.startswith(_TAG):
-        end = value.find(_TAG_END)
-        if 0 < end <= 5:
-            return value[1:end], value[end + 1:]
-    return default_lang, value
-
-
-def terms_field() -> FieldType:
-    """A field given the distinct terms of a text (analysed here, in its language): Whoosh
-    only records which documents have each term (the ranking needs no frequencies). It is
-    "scorable" only so that Whoosh keeps a length column: without one, writing each
-    posting looks for the column on disk."""
-    return FieldType(formats.Existence(), SpaceSeparatedTokenizer(), scorable=True)
-
-
-def make_schema(languages: Sequence[str]) -> Schema:
-    """The index schema (the languages are the site's, recorded with the index)."""
-    return Schema(
-        key=ID(unique=True, stored=True),
-        id=ID(stored=True, sortable=True),
-        lang=ID(stored=True, sortable=True),
-        role=ID(stored=True, sortable=True),  # source, translation, aliases or vocabulary
-        verdict=ID(stored=True),
-        topics=KEYWORD(commas=True, scorable=False),
-        places=KEYWORD(commas=True, scorable=False),
-        head=terms_field(),
-        summary=terms_field(),
-        body=terms_field(),
-        claim_text=STORED(),
-        summary_text=STORED(),
-        languages=STORED(),  # on the vocabulary document
-        # Every word as written (folded), in one vocabulary document: spelling suggestions
-        # and fuzzy matches search its lexicon.
-        words=KEYWORD(analyzer=SpaceSeparatedTokenizer(), scorable=False),
-    )
-
-
-# ------------------------------------------------------------------ building an index
-
-
-def index_stamp(library: Library, thesaurus: Thesaurus = EMPTY) -> str:
-    """What an index records: schema, library version and thesaurus fingerprint."""
-    return f"{SCHEMA_VERSION}:{library.version}:{thesaurus.fingerprint}"
-
-
-def _clean(text: str) -> str:
-    """NFC text without the characters the field format uses."""
-    text = unicodedata.normalize("NFC", text or "")
-    return text.translate({ord(_TAG): " ", ord(_TAG_END): " "})
-
-
-def library_documents(library: Library) -> Iterator[dict]:
-    """One Whoosh document per rumour and language.
-
-    A rumour's text in each language it is written in (role "source" or "translation"),
-    plus, for languages it has aliases in but no translation yet, a document holding only
-    those aliases (role "aliases"): they match there, and the hit is shown in the fallback.
-    """
-    for rumour in library.rumours:
-        common = {"id": rumour.id, "verdict": rumour.verdict,
-                  "topics": ",".join(rumour.topics), "places": ",".join(rumour.places)}
-        for lang, text in rumour.texts.items():
-            head = "\n".join(_clean(line) for line in (text.claim, *text.aliases))
-            yield {**common, "key": f"{rumour.id}:{lang}", "lang": lang,
-                   "role": "source" if lang == rumour.source_lang else "translation",
-                   "head": tag(lang, head), "summary": tag(lang, _clean(text.summary)),
-                   "body": tag(lang, _clean(text.body_text)),
-                   "claim_text": _clean(text.claim), "summary_text": _clean(text.summary)}
-        for lang, phrasings in getattr(rumour, "aliases", {}).items():
-            if lang in rumour.texts or not phrasings:
-                continue
-            head = "\n".join(_clean(a) for a in phrasings)
-            yield {**common, "key": f"{rumour.id}:{lang}", "lang": lang, "role": "aliases",
-                   "head": tag(lang, head), "summary": tag(lang, ""), "body": tag(lang, ""),
-                   "claim_text": "", "summary_text": ""}
-
-
-def analysed(lang: str, text: str) -> tuple[list[str], set[str]]:
-    """The distinct terms of a text in `lang`, in order, and the folded words they come from."""
-    terms: dict[str, None] = {}
-    words: set[str] = set()
-    for raw in token_texts(text):
-        word, found = token_term(lang, raw)
-        if found is not None:
-            terms[found] = None
-            words.add(word)
-    return list(terms), words
-
-
-def _indexed(document: dict) -> tuple[dict, list[list[str]], set[str]]:
-    """A document as Whoosh stores it (each field's terms), its head lines' terms, and its
-    folded words (for spelling suggestions): the text is read once."""
-    fields = dict(document)
-    lines: list[list[str]] = []
-    words: set[str] = set()
-    lang, head = split_tag(document["head"], "")
-    head_terms: dict[str, None] = {}
-    for line in head.split("\n"):
-        line_terms, line_words = analysed(lang, line)
-        if line_terms:
-            lines.append(line_terms)
-            head_terms.update(dict.fromkeys(line_terms))
-            words |= line_words
-    fields["head"] = list(head_terms)
-    for name in ("summary", "body"):
-        fields[name], field_words = analysed(lang, split_tag(document[name], "")[1])
-        words |= field_words
-    return fields, lines, words
-
-
-def build_index(library: Library, root: Path, thesaurus: Thesaurus = EMPTY) -> Path:
-    """Build a fresh index for `library` in a new directory and swap it in atomically."""
-    root = Path(root)
-    root.mkdir(parents=True, exist_ok=True)
-    name = f"{BUILD_PREFIX}{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}-{secrets.token_hex(3)}"
-    target = root / name
-    target.mkdir()
-    try:
-        compiled = expansion.compile_thesaurus(thesaurus, library.site.languages)
-        ix = whoosh_index.create_in(str(target), make_schema(library.site.languages))
-        writer = ix.writer(limitmb=512)
-        vocabulary: Counter[str] = Counter()
-        heads: dict[str, list[list[str]]] = {}
-        try:
-            for document in library_documents(library):
-                fields, lines, words = _indexed(document)
-                writer.add_document(**fields)
-                vocabulary.update(words)
-                heads.setdefault(document["id"], []).extend(lines)
-            writer.add_document(key="_vocabulary", role="vocabulary",
-                                languages=list(library.site.languages),
-                                words=sorted(set(vocabulary) | compiled.words))
-        except BaseException:
-            writer.cancel()
-            raise
-        writer.commit(optimize=True)
-        ix.close()
-        expansion.save(compiled, target)
-        (target / RUMOURS_FILE).write_text(json.dumps(heads, ensure_ascii=False),
-                                           encoding="utf-8")
-        (target / VOCABULARY_FILE).write_text(json.dumps(vocabulary, ensure_ascii=False),
-                                              encoding="utf-8")
-        (target / STAMP_FILE).write_text(index_stamp(library, thesaurus) + "\n",
-                                         encoding="utf-8")
-        link = root / f".{CURRENT_LINK}-{os.getpid()}-{secrets.token_hex(3)}"
-        os.symlink(name, link)
-        os.replace(link, root / CURRENT_LINK)
-    except BaseException:
-        shutil.rmtree(target, ignore_errors=True)
-        raise
-    _remove_old_builds(root, keep=name)
-    log.info("search index built: %s (%s)", target, index_stamp(library, thesaurus))
-    return target
-
-
-def _remove_old_builds(root: Path, keep: str) -> None:
-    """Delete builds other processes can no longer be using (keep the last few)."""
-    builds = []
-    for path in root.glob(f"{BUILD_PREFIX}*"):
-        try:
-            if path.name != keep and path.is_dir():
-                builds.append((path.stat().st_mtime, path))
-        except OSError:  # removed meanwhile by another process
-            continue
-    builds.sort(reverse=True)
-    now = time.time()
-    for mtime, old in builds[KEEP_OLD_BUILDS:]:
-        if now - mtime > OLD_BUILD_GRACE_SECONDS:
-            shutil.rmtree(old, ignore_errors=True)
-
-
-def current_stamp(root: Path) -> str | None:
-    """The stamp of the index the link points to, or None when there is none."""
-    try:
-        return (Path(root) / CURRENT_LINK / STAMP_FILE).read_text(encoding="utf-8").strip()
-    except (OSError, UnicodeDecodeError):
-        return None
+# The library each index folder was last built or found fresh for, in this process: the
+# next library's index is an update of it.
+_served: dict[str, Library] = {}
+_served_lock = threading.Lock()
 
 
 def is_fresh(library: Library, root: Path, thesaurus: Thesaurus = EMPTY) -> bool:
@@ -257,21 +76,53 @@ def is_fresh(library: Library, root: Path, thesaurus: Thesaurus = EMPTY) -> bool
 
 def ensure_index(library: Library, root: Path, thesaurus: Thesaurus = EMPTY, *,
                  force: bool = False) -> bool:
-    """Build the index when it is missing, corrupt or older than the content; True if built.
+    """Build or update the index when it is missing, corrupt or older than the content;
+    True if it was written.
 
     Every worker of a server calls this for each new library: a file lock makes one of them
-    build while the others wait and then find the index fresh. `force` rebuilds anyway
-    (an index found broken while searching), unless another worker just did.
+    write while the others wait and then find the index fresh. When the index on disk was
+    built from the library this process served before, only the changed rumours' documents
+    are replaced; otherwise (or when that fails) the whole index is built. `force` rebuilds
+    it whole anyway (an index found broken while searching), unless another worker just did.
     """
     started = time.time()
+    key = str(Path(root).absolute())
     if not force and is_fresh(library, root, thesaurus):
+        _remember(key, library)
         return False
     Path(root).mkdir(parents=True, exist_ok=True)
     with FileLock(str(Path(root) / BUILD_LOCK), timeout=BUILD_LOCK_TIMEOUT):
         if is_fresh(library, root, thesaurus) and (not force or _built_since(root, started)):
+            _remember(key, library)
             return False
-        build_index(library, root, thesaurus)
+        previous = None if force else _served.get(key)
+        if not (previous is not None and can_update(previous, library, root, thesaurus)
+                and _updated(previous, library, root, thesaurus)):
+            build_index(library, root, thesaurus)
+        _remember(key, library)
     return True
+
+
+def _updated(previous: Library, library: Library, root: Path, thesaurus: Thesaurus) -> bool:
+    """Update the index of `previous` into that of `library`; False when that fails (the
+    previous build is unreadable): the files Whoosh left open are then closed, quietly."""
+    failed = False
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        try:
+            update_index(previous, library, root, thesaurus)
+        except Exception as exc:  # noqa: BLE001 - a failed update falls back to a full build
+            # Logged as text: a kept traceback would keep the files it read open.
+            log.warning("updating the search index failed (%s); building it whole", repr(exc))
+            failed = True
+        if failed:  # the traceback, and the files it held, are released by now
+            gc.collect()
+    return not failed
+
+
+def _remember(key: str, library: Library) -> None:
+    with _served_lock:
+        _served[key] = library
 
 
 def _built_since(root: Path, moment: float) -> bool:
@@ -288,50 +139,74 @@ class IndexCorrupted(RuntimeError):
     """The index on disk does not match what it says it holds."""
 
 
+class HeadLines:
+    """Each rumour's head lines (claim, aliases) as term sets, by rumour number; made when
+    first asked for, so opening an index after an edit does not redo every rumour's."""
+
+    def __init__(self, lines: dict[str, list[list[str]]], rumour_ids: list[str]):
+        self._lines = lines
+        self._ids = rumour_ids
+        self._sets: list[list[frozenset[str]] | None] = [None] * len(rumour_ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def __getitem__(self, rumour: int) -> list[frozenset[str]]:
+        found = self._sets[rumour]
+        if found is None:
+            found = self._sets[rumour] = [frozenset(line)
+                                          for line in self._lines[self._ids[rumour]]]
+        return found
+
+
 class OpenIndex:
     """An open index: per-document lookups, head lines, thesaurus, and cached term sets."""
 
     def __init__(self, target: str):
         self.target = target
         folder = Path(target)
-        self.vocabulary: dict[str, int] = json.loads(
-            (folder / VOCABULARY_FILE).read_text(encoding="utf-8"))
-        lines = json.loads((folder / RUMOURS_FILE).read_text(encoding="utf-8"))
+        lines, self.vocabulary = side_files(folder)  # shared: read only
         self.thesaurus: CompiledThesaurus = expansion.load(folder)
         self.index = whoosh_index.open_dir(target)
         try:
             self.searcher = self.index.searcher()
             self.reader = reader = self.searcher.reader()
             count = reader.doc_count_all()
-            ids, langs = reader.column_reader("id"), reader.column_reader("lang")
-            roles = reader.column_reader("role")
             self.rumour_ids: list[str] = sorted(lines)
-            number = {rumour_id: n for n, rumour_id in enumerate(self.rumour_ids)}
             self.rumour_of: list[int] = [-1] * count  # docnum -> rumour number
             self.shown: list[dict[str, int]] = [{} for _ in self.rumour_ids]
             self.source: list[int] = [-1] * len(self.rumour_ids)
             self.languages: tuple[str, ...] = ()
-            for docnum in range(count):
-                if roles[docnum] == "vocabulary":
-                    self.languages = tuple(self.searcher.stored_fields(docnum)["languages"])
-                if reader.is_deleted(docnum) or ids[docnum] not in number:
-                    continue
-                rumour = number[ids[docnum]]
-                self.rumour_of[docnum] = rumour
-                if roles[docnum] in ("source", "translation"):
-                    self.shown[rumour][langs[docnum]] = docnum
-                    if roles[docnum] == "source":
-                        self.source[rumour] = docnum
+            self._map_documents(reader)
             if any(n < 0 for n in self.source) or not self.languages:
                 raise IndexCorrupted(f"{target}: a rumour has no document in its language")
-            self.heads: list[list[frozenset[str]]] = [
-                [frozenset(line) for line in lines[rumour_id]] for rumour_id in self.rumour_ids]
+            self.heads = HeadLines(lines, self.rumour_ids)
         except BaseException:
             self.index.close()
             raise
         self._sets: OrderedDict[tuple[str, str], frozenset[int]] = OrderedDict()
         self._cached = 0
-        self._filters: OrderedDict[tuple[str, str], frozenset[int]] = OrderedDict()
+        self._filters: LRUCache[tuple[str, str], frozenset[int]] = LRUCache(maxsize=256)
+
+    def _map_documents(self, reader) -> None:
+        """Which rumour each document belongs to, and its shown and source documents (the
+        columns are read whole: one pass per column, not one lookup per document)."""
+        number = {rumour_id: n for n, rumour_id in enumerate(self.rumour_ids)}
+        ids = list(reader.column_reader("id"))
+        langs = list(reader.column_reader("lang"))
+        roles = list(reader.column_reader("role"))
+        live = set(reader.all_doc_ids()) if reader.has_deletions() else None
+        for docnum, (rumour_id, lang, role) in enumerate(zip(ids, langs, roles, strict=True)):
+            if role == "vocabulary" and (live is None or docnum in live):
+                self.languages = tuple(self.searcher.stored_fields(docnum)["languages"])
+            rumour = number.get(rumour_id)
+            if rumour is None or (live is not None and docnum not in live):
+                continue
+            self.rumour_of[docnum] = rumour
+            if role in ("source", "translation"):
+                self.shown[rumour][lang] = docnum
+                if role == "source":
+                    self.source[rumour] = docnum
 
     @property
     def size(self) -> int:
@@ -370,33 +245,11 @@ class OpenIndex:
             if rumours is None:
                 rumours = frozenset(self.rumour_of[d] for d in postings(self.reader, name, value))
                 self._filters[(name, value)] = rumours
-                if len(self._filters) > 256:
-                    self._filters.popitem(last=False)
             allowed = rumours if allowed is None else allowed & rumours
         return allowed
 
     def stored(self, docnum: int) -> dict:
         return self.searcher.stored_fields(docnum)
-
-
-def postings(reader, name: str, term_text: str) -> list[int]:
-    """Every document containing `term_text` in field `name`.
-
-    Reads Whoosh's posting blocks whole when it can (a hundred times fewer Python calls
-    than stepping through the matcher); other posting formats are stepped through.
-    """
-    if not reader.doc_frequency(name, term_text):
-        return []
-    matcher = reader.postings(name, term_text)
-    docnums: list[int] = []
-    if all(hasattr(matcher, a) for a in ("_read_ids", "_next_block", "_i")):
-        while matcher.is_active():
-            matcher._read_ids()
-            docnums.extend(matcher._ids[matcher._i:])
-            matcher._next_block()
-    else:
-        docnums.extend(matcher.all_ids())
-    return docnums
 
 
 def try_open(target: str) -> OpenIndex | None:
@@ -416,3 +269,11 @@ def try_open(target: str) -> OpenIndex | None:
         if failed:  # the traceback, and the files it held, are released by now
             gc.collect()
     return None
+
+
+__all__ = [  # the building blocks re-exported for callers of this module
+    "BUILD_LOCK", "CURRENT_LINK", "FIELDS", "RUMOURS_FILE", "SCHEMA_VERSION", "STAMP_FILE",
+    "VOCABULARY_FILE", "IndexCorrupted", "OpenIndex", "build_index", "current_stamp",
+    "ensure_index", "index_stamp", "is_fresh", "library_documents", "make_schema",
+    "postings", "split_tag", "tag", "try_open", "update_index",
+]

@@ -53,6 +53,11 @@ FUZZY_TWO_EDITS_LENGTH = 8  # ... and from this long, spellings two edits away
 FUZZY_EXPANSIONS = 3
 
 
+# language -> word position -> (its term there, how sure that reading is)
+Readings = dict[str, dict[int, tuple[str, float]]]
+CloseSpellings = dict[int, list[tuple[tuple[str, ...], float]]]  # position -> (terms, weight)
+
+
 @dataclass
 class Slot:
     """One unit of the query's meaning: a word, or a phrase the thesaurus knows."""
@@ -119,7 +124,28 @@ def plan_query(index: OpenIndex, words: list[str], reader_lang: str,
                close_words=None) -> Plan:
     """Read the query's words in every language, find concepts, weigh each slot."""
     folded = [fold(w) for w in words]
-    readings: dict[str, dict[int, tuple[str, float]]] = {}
+    readings = _readings(index, folded)
+    languages = _query_languages(index, folded, readings, reader_lang)
+    trust = _trust(index, readings, languages, len(folded))
+    content = _content_positions(folded, readings, languages)
+    plan = Plan(words=folded, languages=languages)
+    if not content:
+        return plan
+    matches = _concepts(index, folded, readings, set(content))
+    fuzzy = _fuzzy(index, folded, readings, content, close_words)
+    for group in _groups(content, matches):
+        slot = _slot(index, group, readings, trust, matches, fuzzy)
+        plan.slots.append(slot)
+        if not slot.known and any(folded[p] in index.vocabulary for p in group):
+            plan.suspicious.append(" ".join(folded[p] for p in group))
+    return plan
+
+
+def _readings(index: OpenIndex, folded: list[str]) -> Readings:
+    """Each language's reading of each word: its term there (weight 1), or, when no
+    rumour knows that term, a known stem it starts with (PREFIX_WEIGHT); words a language
+    cannot read are left out."""
+    readings: Readings = {}
     for lang in index.languages:
         found = {}
         for position, word in enumerate(folded):
@@ -132,47 +158,50 @@ def plan_query(index: OpenIndex, words: list[str], reader_lang: str,
             guess = next((c for c in fallback_terms(lang, word) if index.knows(c)), None)
             found[position] = (guess, PREFIX_WEIGHT) if guess else (analysed, 1.0)
         readings[lang] = found
-    languages = _query_languages(index, folded, readings, reader_lang)
-    trust = _trust(index, readings, languages, len(folded))
-    content = [p for p, word in enumerate(folded)
-               if not any(is_stopword(lang, word) for lang in languages)
-               and any(p in found for found in readings.values())]
-    if not content:  # only stop words: search for them anyway
-        content = [p for p in range(len(folded)) if any(p in f for f in readings.values())]
-    plan = Plan(words=folded, languages=languages)
-    if not content:
-        return plan
-    matches = _concepts(index, folded, readings, set(content))
-    fuzzy = _fuzzy(index, folded, readings, content, close_words)
-    for group in _groups(content, matches):
-        slot = Slot(positions=group)
-        for lang, found in readings.items():
-            share = PHRASE_PART if len(group) > 1 else 1.0
-            for position in group:
-                if position in found:
-                    analysed, weight = found[position]
-                    slot.add((analysed,), trust[lang, position] * weight * share, direct=True)
-        for match in matches:
-            if not set(match.positions) <= set(group):
-                continue
-            here = min(trust[match.lang, p] for p in match.positions)
-            if len(match.positions) > 1:
-                phrase = tuple(readings[match.lang][p][0] for p in match.positions)
-                slot.add(phrase, here, direct=True)
-            for member in index.thesaurus.phrases_of(match.concept):
-                slot.add(member.terms, EXPANSION_WEIGHT * here, direct=False)
+    return readings
+
+
+def _content_positions(folded: list[str], readings: Readings,
+                       languages: frozenset[str]) -> list[int]:
+    """The positions of the words searched for: those some language reads, stop words of
+    the query's languages left out (unless the query has only stop words)."""
+    read = [p for p in range(len(folded)) if any(p in found for found in readings.values())]
+    content = [p for p in read
+               if not any(is_stopword(lang, folded[p]) for lang in languages)]
+    return content or read
+
+
+def _slot(index: OpenIndex, group: tuple[int, ...], readings: Readings,
+          trust: dict[tuple[str, int], float], matches: list[ConceptMatch],
+          fuzzy: CloseSpellings) -> Slot:
+    """The weighed slot of a group of positions: each language's reading of its words, the
+    concepts found over it (the phrase itself, then every phrase of the concept) and close
+    spellings."""
+    slot = Slot(positions=group)
+    share = PHRASE_PART if len(group) > 1 else 1.0
+    for lang, found in readings.items():
         for position in group:
-            for terms, weight in fuzzy.get(position, ()):
-                slot.add(terms, weight, direct=False)
-        _weigh(index, slot)
-        plan.slots.append(slot)
-        if not slot.known and any(folded[p] in index.vocabulary for p in group):
-            plan.suspicious.append(" ".join(folded[p] for p in group))
-    return plan
+            if position in found:
+                analysed, weight = found[position]
+                slot.add((analysed,), trust[lang, position] * weight * share, direct=True)
+    for match in matches:
+        if not set(match.positions) <= set(group):
+            continue
+        here = min(trust[match.lang, p] for p in match.positions)
+        if len(match.positions) > 1:
+            phrase = tuple(readings[match.lang][p][0] for p in match.positions)
+            slot.add(phrase, here, direct=True)
+        for member in index.thesaurus.phrases_of(match.concept):
+            slot.add(member.terms, EXPANSION_WEIGHT * here, direct=False)
+    for position in group:
+        for terms, weight in fuzzy.get(position, ()):
+            slot.add(terms, weight, direct=False)
+    _weigh(index, slot)
+    return slot
 
 
-def _trust(index: OpenIndex, readings: dict[str, dict[int, tuple[str, float]]],
-           languages: frozenset[str], count: int) -> dict[tuple[str, int], float]:
+def _trust(index: OpenIndex, readings: Readings, languages: frozenset[str],
+           count: int) -> dict[tuple[str, int], float]:
     """How much each language's reading of each word counts: fully in the languages the
     query is written in; little in another one when the word is known in the query's
     language ("sale" in a Spanish query is not the French "dirty"); nearly fully when it
@@ -188,8 +217,7 @@ def _trust(index: OpenIndex, readings: dict[str, dict[int, tuple[str, float]]],
     return trust
 
 
-def _query_languages(index: OpenIndex, folded: list[str],
-                     readings: dict[str, dict[int, tuple[str, float]]],
+def _query_languages(index: OpenIndex, folded: list[str], readings: Readings,
                      reader_lang: str) -> frozenset[str]:
     """The languages the query seems written in: most of its words are stop words or known
     words there (the reader's language breaks ties)."""
@@ -208,8 +236,7 @@ def _query_languages(index: OpenIndex, folded: list[str],
     return frozenset(lang for lang, score in scores.items() if score >= best)
 
 
-def _concepts(index: OpenIndex, folded: list[str],
-              readings: dict[str, dict[int, tuple[str, float]]],
+def _concepts(index: OpenIndex, folded: list[str], readings: Readings,
               content: set[int]) -> list[ConceptMatch]:
     """Thesaurus concepts whose phrases appear in the query (over its content words)."""
     found = []
@@ -231,10 +258,10 @@ def _concepts(index: OpenIndex, folded: list[str],
     return found
 
 
-def _fuzzy(index: OpenIndex, folded: list[str], readings, content: list[int],
-           close_words) -> dict[int, list[tuple[tuple[str, ...], float]]]:
+def _fuzzy(index: OpenIndex, folded: list[str], readings: Readings, content: list[int],
+           close_words) -> CloseSpellings:
     """Close spellings of the words no rumour and no concept knows ("imigrants")."""
-    found: dict[int, list[tuple[tuple[str, ...], float]]] = {}
+    found: CloseSpellings = {}
     if close_words is None:
         return found
     for position in content:
@@ -334,34 +361,12 @@ def rank(index: OpenIndex, plan: Plan, allowed: frozenset[int] | None,
             weight *= NUMBER_SHARE
         total += weight
         weights.append(weight)
-        if not slot.known:
-            claimed.append(frozenset())
-            continue
-        everywhere: dict[float, list[frozenset[int]]] = defaultdict(list)
-        in_head: dict[float, list[frozenset[int]]] = defaultdict(list)
-        for terms, strength in slot.alternatives.items():
-            for name, level in FIELD_LEVELS:
-                found = rumours_matching(index, name, terms)
-                if found:
-                    everywhere[strength * level].append(found)
-                    if name == "head":
-                        in_head[strength].append(found)
-        _accumulate(covered, everywhere, weight)
-        _accumulate(head, in_head, weight)
-        claimed.append(frozenset().union(*(f for group in in_head.values() for f in group)))
+        claimed.append(_cover(index, slot, weight, covered, head) if slot.known
+                       else frozenset())
     candidates = [r for r in covered if allowed is None or r in allowed]
     if not candidates or total <= 0:
         return Ranking()
-    # Rumour numbers follow the ids' order, so ties are broken by id.
-    first = heapq.nsmallest(max(depth, PRECISION_DEPTH), candidates,
-                            key=lambda r: (-covered[r], r))
-    term_weights = plan.term_weights
-    scores = {r: covered[r] / total for r in first}
-    compared = first[:PRECISION_DEPTH]  # these are compared with the query line by line
-    for rumour in compared:
-        scores[rumour] += PRECISION_WEIGHT * _claim_precision(index.heads[rumour], term_weights)
-    compared.sort(key=lambda r: (-scores[r], r))
-    first = (compared + first[PRECISION_DEPTH:])[:depth]
+    first, scores = _best_first(index, plan, candidates, covered, total, depth)
     best = scores[first[0]]
     specific = ANSWER_SPECIFICITY * idf(index, 1)
 
@@ -373,6 +378,43 @@ def rank(index: OpenIndex, plan: Plan, allowed: frozenset[int] | None,
         return head[rumour] / total >= ANSWER_COVERAGE and uncovered / total < ANSWER_UNCOVERED
 
     return Ranking(len(candidates), tuple(Ranked(r, scores[r], answers(r)) for r in first))
+
+
+def _cover(index: OpenIndex, slot: Slot, weight: float, covered: dict[int, float],
+           head: dict[int, float]) -> frozenset[int]:
+    """Add what a known slot gives each rumour: to `covered`, weight x the best level it
+    is found at (field level x alternative's strength); to `head`, the same over claims
+    and aliases alone. Returns the rumours whose claim or aliases cover the slot."""
+    everywhere: dict[float, list[frozenset[int]]] = defaultdict(list)
+    in_head: dict[float, list[frozenset[int]]] = defaultdict(list)
+    for terms, strength in slot.alternatives.items():
+        for name, level in FIELD_LEVELS:
+            found = rumours_matching(index, name, terms)
+            if found:
+                everywhere[strength * level].append(found)
+                if name == "head":
+                    in_head[strength].append(found)
+    _accumulate(covered, everywhere, weight)
+    _accumulate(head, in_head, weight)
+    return frozenset().union(*(f for group in in_head.values() for f in group))
+
+
+def _best_first(index: OpenIndex, plan: Plan, candidates: list[int],
+                covered: dict[int, float], total: float,
+                depth: int) -> tuple[list[int], dict[int, float]]:
+    """The first `depth` candidates, best first, and their scores: the share of the query
+    covered, plus, for the first PRECISION_DEPTH, how much of their best claim line the
+    query covers."""
+    # Rumour numbers follow the ids' order, so ties are broken by id.
+    first = heapq.nsmallest(max(depth, PRECISION_DEPTH), candidates,
+                            key=lambda r: (-covered[r], r))
+    term_weights = plan.term_weights
+    scores = {r: covered[r] / total for r in first}
+    compared = first[:PRECISION_DEPTH]  # these are compared with the query line by line
+    for rumour in compared:
+        scores[rumour] += PRECISION_WEIGHT * _claim_precision(index.heads[rumour], term_weights)
+    compared.sort(key=lambda r: (-scores[r], r))
+    return (compared + first[PRECISION_DEPTH:])[:depth], scores
 
 
 def _accumulate(totals: dict[int, float], by_level: dict[float, list[frozenset[int]]],

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
-from rumours.content.library import Library
+from rumours.content.model import Library
 from rumours.search import ranking
 from rumours.search.analysis import fold
 from rumours.search.index import (

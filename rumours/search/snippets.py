@@ -10,6 +10,7 @@ from collections.abc import Collection, Iterable
 
 from markupsafe import Markup, escape
 
+from rumours.content.text_units import cut_at_word
 from rumours.search.analysis import fold, term, tokens
 
 SNIPPET_CHARS = 220  # a passage cut from a longer text
@@ -90,8 +91,4 @@ def _densest_window(spans: list[tuple[int, int]], width: int) -> int:
 
 def plain_snippet(text: str, width: int = SNIPPET_CHARS) -> Markup:
     """The start of `text`, escaped, cut at a word."""
-    if len(text) <= width:
-        return escape(text)
-    cut = text[:width]
-    space = cut.rfind(" ")
-    return escape(cut[:space] if space > width // 2 else cut) + Markup("…")
+    return escape(cut_at_word(text, width + 1))  # `width` characters, then '…'

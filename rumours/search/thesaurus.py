@@ -25,20 +25,14 @@ from typing import TYPE_CHECKING
 
 import yaml
 
-from rumours.content.library import (
-    ID_PATTERN,
-    Problem,
-    _Collector,
-    _ContentLoader,
-    read_content_file,
-    shown,
-    yaml_shape_problem,
-)
+from rumours.content.files import read_content_bytes, relative_name
+from rumours.content.loading import ContentCheck
+from rumours.content.model import ID_PATTERN, Problem, ProblemList, Site, shown
+from rumours.content.parsing import decoded
+from rumours.content.yaml_lines import ContentYamlLoader, yaml_shape_problem
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
-
-    from rumours.content.library import Site
 
 FILE_NAME = "synonyms.yml"
 NOTE_KEY = "note"
@@ -73,13 +67,14 @@ class Thesaurus:
 EMPTY = Thesaurus()
 
 
-def check_thesaurus(content_dir: Path, site: Site, col: _Collector) -> Thesaurus:
+def check_thesaurus(content_dir: Path, site: Site, col: ProblemList) -> Thesaurus:
     """Read content/synonyms.yml (optional), report every problem, return the valid part."""
-    path = Path(content_dir) / FILE_NAME
+    root = Path(content_dir).resolve()
+    path = root / FILE_NAME
     if not path.exists() and not path.is_symlink():
         return EMPTY
-    rel = col.rel(path)
-    text = read_content_file(path, col)
+    rel = relative_name(path, root)
+    text = decoded(rel, read_content_bytes(path, root), col)
     if text is None:
         return EMPTY
     shape = yaml_shape_problem(text, 1)
@@ -87,7 +82,7 @@ def check_thesaurus(content_dir: Path, site: Site, col: _Collector) -> Thesaurus
         col.error(rel, shape[0], FILE_NAME, shape[1])
         return EMPTY
     try:
-        root = yaml.compose(text, Loader=_ContentLoader)  # noqa: S506 - a SafeLoader
+        root = yaml.compose(text, Loader=ContentYamlLoader)  # noqa: S506 - a SafeLoader
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         col.error(rel, mark.line + 1 if mark else 1, FILE_NAME,
@@ -110,18 +105,21 @@ def check_thesaurus(content_dir: Path, site: Site, col: _Collector) -> Thesaurus
 
 def load_thesaurus(content_dir: Path, languages: Iterable[str]) -> Thesaurus:
     """The valid concepts of content/synonyms.yml, problems left to `rumours check`."""
-    from rumours.content.library import Site
-
     site = Site(name="", base_url="", default_language="", languages=tuple(languages),
                 publisher={}, contact="", verdicts={}, topics={}, places={}, strengths={})
-    return check_thesaurus(Path(content_dir), site, _Collector(Path(content_dir).resolve()))
+    return check_thesaurus(Path(content_dir), site, ProblemList())
 
 
 def thesaurus_problems(content_dir: Path, site: Site) -> list[Problem]:
-    """Every problem of content/synonyms.yml alone (for tests and tools)."""
-    col = _Collector(Path(content_dir).resolve())
+    """Every problem of content/synonyms.yml alone."""
+    col = ProblemList()
     check_thesaurus(Path(content_dir), site, col)
     return col.problems
+
+
+# The content check's part for synonyms.yml: `rumours check` and the snapshot pass it to
+# rumours.content.loading, so that a broken thesaurus refuses the edit like any content.
+THESAURUS_CHECK = ContentCheck(FILE_NAME, thesaurus_problems)
 
 
 # ------------------------------------------------------------------------ checking
@@ -132,7 +130,7 @@ def _line(node: yaml.Node) -> int:
 
 
 def _concept(rel: str, key_node: yaml.Node, value_node: yaml.Node, languages: tuple[str, ...],
-             seen: dict[str, int], col: _Collector) -> Concept | None:
+             seen: dict[str, int], col: ProblemList) -> Concept | None:
     """One concept, checked; None (reported) when it cannot be used at all."""
     line = _line(key_node)
     name = key_node.value if isinstance(key_node, yaml.ScalarNode) else ""
@@ -178,7 +176,7 @@ def _concept(rel: str, key_node: yaml.Node, value_node: yaml.Node, languages: tu
 
 
 def _phrases(rel: str, field: str, lang: str, node: yaml.Node,
-             col: _Collector) -> tuple[str, ...]:
+             col: ProblemList) -> tuple[str, ...]:
     """The words and phrases of one language, checked (a bad one is left out, reported)."""
     from rumours.search.expansion import content_terms, pattern_of
 

@@ -10,9 +10,9 @@ from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from rumours import i18n, reports, search
+from rumours.search.thesaurus import THESAURUS_CHECK
 from rumours.snapshot import LiveLibrary
 from rumours.web import config, http_caching, page_cache, prerender, rendering, security, templating
-from rumours.web.response_cache import ResponseCache
 
 log = logging.getLogger("rumours")
 
@@ -44,7 +44,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.json.sort_keys = False
 
     live = LiveLibrary(app.config["CONTENT_DIR"], include_drafts=app.config["DEV"],
-                       instance_dir=app.config["INSTANCE_DIR"])
+                       instance_dir=app.config["INSTANCE_DIR"], checks=(THESAURUS_CHECK,))
     app.extensions["rumours"] = live
     # The search index is built (when missing or stale) and opened with every new snapshot.
     index_root = app.config["INSTANCE_DIR"] / "index"
@@ -55,7 +55,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     security.init_app(app)
     templating.init_app(app)
     http_caching.init_app(app)
-    page_cache.init_app(app)
+    page_cache.init_app(app)  # the response cache: the innermost WSGI layer
     rendering.init_app(app)
     reports.init_app(app)
 
@@ -68,17 +68,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     live.reload(force=True)
     prerender.init_app(app)
     if app.config["DEV"]:
-        # The preview picks up an edit on the very next request (one editor, no load).
-        @app.url_value_preprocessor
-        def pick_up_edits(endpoint, values) -> None:
-            live.refresh()
-            i18n.refresh_catalogs(app)
+        # The preview reloads as soon as a file is saved (watchfiles, a background thread):
+        # requests never wait for a reload; open pages reload themselves (views/dev.py).
+        live.watch_changes({app.config["TRANSLATIONS_DIR"]: lambda: i18n.refresh_catalogs(app)})
     else:
         # Outside the preview a background thread checks for edits: requests never reload.
         live.watch(app.config["RELOAD_INTERVAL"])
 
-    if not app.config["DEV"] and app.config.get("RESPONSE_CACHE", True):
-        app.wsgi_app = ResponseCache(app.wsgi_app, live)
     # Counts unanswered searches, those answered from the response cache included.
     app.wsgi_app = reports.UnansweredCounter(app.wsgi_app, app.extensions["unanswered_searches"])
     # Outermost, so pages answered from the response cache also remember the language.

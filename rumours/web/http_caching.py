@@ -1,4 +1,5 @@
-"""HTTP caching: strong ETags and Last-Modified on pages, fingerprinted static files for a year."""
+"""HTTP caching: strong ETags and Last-Modified on pages (revalidated by Werkzeug), fingerprinted
+static files for a year."""
 
 from __future__ import annotations
 
@@ -21,7 +22,8 @@ CACHEABLE_TYPES = ("text/html", "application/json", "application/rss+xml",
 
 
 @lru_cache(maxsize=512)
-def _file_hash(path: str, mtime_ns: int, size: int) -> str:
+def _file_hash(path: str, _mtime_ns: int, _size: int) -> str:
+    """The hash of a file's bytes; its time and size only key the cache (an edit re-hashes)."""
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()[:10]
 
 
@@ -52,23 +54,29 @@ def _serve_static(static_dir: Path, filename: str) -> Response:
 
 
 def _last_modified() -> dt.datetime | None:
+    """When the content of the request's snapshot last changed (its newest file)."""
     snapshot = g.get("snapshot")
     if snapshot is None or not snapshot.signature:
         return None
-    newest = max(mtime for _path, _size, mtime in snapshot.signature)
-    return dt.datetime.fromtimestamp(newest // 1_000_000_000, tz=dt.UTC)
+    kept = snapshot.cache("http", 1)  # computed once per snapshot, not per response
+    modified = kept.get("last-modified")
+    if modified is None:
+        newest = max(mtime for _path, _size, mtime in snapshot.signature)
+        modified = dt.datetime.fromtimestamp(newest // 1_000_000_000, tz=dt.UTC)
+        kept.set("last-modified", modified)
+    return modified
 
 
 def add_validators(response: Response, dev: bool) -> Response:
-    """Strong ETag, Last-Modified and Cache-Control on successful GETs; answers 304s."""
+    """Strong ETag, Last-Modified and Cache-Control on successful GETs; answers 304s (and 412s)
+    by Werkzeug's rules (`make_conditional`)."""
     if request.method not in ("GET", "HEAD") or response.status_code != 200:
         return response
     if request.endpoint == "static" or response.is_streamed or response.direct_passthrough:
         return response
     if response.mimetype not in CACHEABLE_TYPES:
         return response
-    if not response.get_etag()[0]:
-        response.set_etag(hashlib.sha256(response.get_data()).hexdigest()[:32])
+    response.add_etag()  # a hash of the body, unless the view set its own (a PDF's key)
     modified = _last_modified()
     if modified and response.last_modified is None:
         response.last_modified = modified

@@ -19,7 +19,7 @@ from pathlib import Path
 from filelock import FileLock, Timeout
 from flask import Flask
 
-from rumours.content.library import Library
+from rumours.content.model import Library
 from rumours.web.rendering import ENVIRON_FLAG  # set on the internal requests
 
 log = logging.getLogger("rumours")

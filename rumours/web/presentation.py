@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import re
 
-from flask import Flask, current_app, url_for
+from flask import Flask, current_app
 from flask_babel import gettext
 from markupsafe import Markup, escape
 
 from rumours import i18n
 from rumours.content import site_identity
+from rumours.web.templating import page_url
 from rumours.web.views.common import library
 
 # A footnote reference as Python-Markdown writes it (after nh3): <a class="footnote-ref" ...>3</a>
@@ -20,14 +21,15 @@ def verdict_url(verdict: str) -> str:
     """Where a verdict is explained: its anchor on the verdicts page."""
     if "verdicts.verdicts" not in current_app.view_functions:
         return ""
-    return url_for("verdicts.verdicts", lang=i18n.current_lang()) + f"#verdict-{verdict}"
+    return page_url("verdicts.verdicts", lang=i18n.current_lang(), _anchor=f"verdict-{verdict}")
 
 
 def strength_url(strength: str) -> str:
     """Where an evidence strength (A-D) is explained."""
     if "verdicts.verdicts" not in current_app.view_functions:
         return ""
-    return url_for("verdicts.verdicts", lang=i18n.current_lang()) + f"#strength-{strength}"
+    return page_url("verdicts.verdicts", lang=i18n.current_lang(),
+                    _anchor=f"strength-{strength}")
 
 
 def named_footnotes(body_html: str) -> Markup:

@@ -6,6 +6,8 @@ from urllib.parse import urlsplit
 
 from flask import Flask, Response, has_request_context, request
 
+from rumours.publishing import export_policy as publishing_policy
+
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'self'",
     "script-src 'self'",
@@ -24,16 +26,9 @@ PERMISSIONS_POLICY = ", ".join(
 
 
 def export_policy(*live_urls: str) -> str:
-    """The policy a static copy carries in a <meta> tag (a file host sends no headers).
-
-    Forms may also post to the live site (search, decks); framing cannot be set from a meta
-    tag, so it is left out here.
-    """
-    origins = sorted({f"{p.scheme}://{p.netloc}" for p in map(urlsplit, live_urls)
-                      if p.scheme in ("http", "https") and p.netloc})
-    return "; ".join([part for part in CONTENT_SECURITY_POLICY.split("; ")
-                      if not part.startswith(("frame-ancestors", "form-action"))]
-                     + [" ".join(["form-action 'self'", *origins])])
+    """The policy a static copy carries in a <meta> tag: these headers' policy, as
+    rumours/publishing/export_policy.py turns it into one for a file host."""
+    return publishing_policy.export_policy(CONTENT_SECURITY_POLICY, *live_urls)
 
 
 def add_headers(response: Response, hsts: bool) -> Response:

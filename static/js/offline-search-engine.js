@@ -1,41 +1,53 @@
 // The offline search of a static copy: the live search's analysis and ranking, in the browser.
 //
 // Everything it knows comes from <lang>/search-index.js, which rumours/publishing/offline_search.py
-// writes from the live search's own definitions (rumours/search/analysis.py, expansion.py,
-// ranking.py): the folds, the Haitian Creole spellings, the stop words, the Arabic clitics,
-// the stem of every word the library and the thesaurus use, the thesaurus, the weights and
-// the thresholds. A word the copy does not have is matched through the same fallbacks as
-// the live search (Arabic clitics off, then the longest known stem it starts with); close
-// spellings of unknown words are the live search's alone.
+// writes from the live search's own definitions (rumours/search/analysis.py, stopwords.py,
+// expansion.py, ranking.py, searcher.py): the token pattern (generated from the server's), the
+// folds, the Haitian Creole spellings, the stop words, the Arabic clitics, the stem the server
+// gives every word the library and the thesaurus use, the thesaurus, the weights and the
+// thresholds. The documents' terms are kept in MiniSearch (static/vendor/minisearch/, loaded
+// first); the claim-coverage ranking on top of it is the live search's. A word the copy does
+// not have is matched through the same fallbacks as the live search (Arabic clitics off, then
+// the longest known stem it starts with); close spellings of unknown words are the live
+// search's alone.
 //
 // window.RumoursOfflineSearch.search(index, query, readerLang) returns
-// {answered: bool, results: [{doc, score, match: "answer" | "related"}]}.
+// {answered: bool, results: [{doc, score, match: "answer" | "related"}]};
+// window.RumoursOfflineSearch.analyser(index) gives the analysis steps on their own
+// (cleanQuery, tokens, fold, words, term, fallbackTerms, queryWords), which the tests hold
+// to the server's.
 (function () {
   "use strict";
 
+  var FIELDS = ["head", "summary", "body"];
   var prepared = typeof WeakMap === "function" ? new WeakMap() : null;
+  var own = Object.prototype.hasOwnProperty;
+
+  function spaces(text) { return text.split(" "); }
+  function same(term) { return term; }
+
+  // The documents' terms in MiniSearch: one field per part of a rumour, the terms already
+  // analysed by the server (so tokenizing is splitting, and terms are taken as they are).
+  function miniSearch(index) {
+    var engine = new window.MiniSearch({
+      idField: "n",
+      fields: FIELDS,
+      tokenize: spaces,
+      processTerm: same,
+      extractField: function (entry, field) {
+        if (field === "n") { return entry.n; }
+        return entry.doc.terms[field].map(function (n) { return index.terms[n]; }).join(" ");
+      },
+      searchOptions: {prefix: false, fuzzy: false, tokenize: spaces, processTerm: same},
+    });
+    engine.addAll(index.docs.map(function (doc, n) { return {n: n, doc: doc}; }));
+    return engine;
+  }
 
   function prepare(index) {
     var cached = prepared && prepared.get(index);
     if (cached) { return cached; }
     var a = index.analysis;
-    var known = {};
-    var topical = {};  // term -> {rumour: true} over the weighing fields
-    var fields = {head: [], summary: [], body: []};
-    index.docs.forEach(function (doc, number) {
-      ["head", "summary", "body"].forEach(function (field) {
-        var set = {};
-        doc.terms[field].forEach(function (n) {
-          var term = index.terms[n];
-          set[term] = true;
-          known[term] = true;
-          if (index.ranking.weighing_fields.indexOf(field) >= 0) {
-            (topical[term] = topical[term] || {})[number] = true;
-          }
-        });
-        fields[field].push(set);
-      });
-    });
     var byFirst = {};
     var byConcept = {};
     index.thesaurus.members.forEach(function (m) {
@@ -45,144 +57,189 @@
         (byConcept[member.concept] = byConcept[member.concept] || []).push(member);
       }
     });
-    var creole = a.creole.map(function (rule) { return [new RegExp(rule[0], "g"), rule[1]]; });
-    var stop = {};
-    Object.keys(a.stopwords).forEach(function (lang) {
-      stop[lang] = {};
-      a.stopwords[lang].forEach(function (w) { stop[lang][w] = true; });
-    });
-    var ready = {index: index, known: known, topical: topical, fields: fields, byFirst: byFirst,
-                 byConcept: byConcept, creole: creole, stop: stop,
+    var ready = {index: index, engine: miniSearch(index), postings: {},
+                 analyser: analyser(index), byFirst: byFirst, byConcept: byConcept,
+                 weighing: index.ranking.weighing_fields,
                  lines: index.docs.map(function (doc) {
                    return doc.lines.map(function (line) {
                      return line.map(function (n) { return index.terms[n]; });
                    });
                  })};
+    ready.stopMark = a.stop_mark;
     if (prepared) { prepared.set(index, ready); }
     return ready;
   }
 
+  // Where a term is: {document number: {field: true}}, from MiniSearch (kept per term).
+  function postings(ready, term) {
+    if (!own.call(ready.postings, term)) {
+      var found = {};
+      ready.engine.search(term).forEach(function (result) {
+        var fields = {};
+        (result.match[term] || []).forEach(function (f) { fields[f] = true; });
+        found[result.id] = fields;
+      });
+      ready.postings[term] = found;
+    }
+    return ready.postings[term];
+  }
+
+  function known(ready, term) {
+    return Object.keys(postings(ready, term)).length > 0;
+  }
+
   // ---------------------------------------------------------------- analysis
 
-  var WORD = /\d+(?:[.,]\d+)+|[\p{L}\p{N}]&[\p{L}\p{N}](?![\p{L}\p{N}])|[\p{L}\p{N}][\p{L}\p{N}\p{M}]*(?:[·.][\p{L}\p{N}][\p{L}\p{N}\p{M}]*)*/gu;
-
-  function tokens(text) {
-    var found = [];
-    var match;
-    WORD.lastIndex = 0;
-    while ((match = WORD.exec(text)) !== null) {
-      var token = match[0];
-      if ((token.indexOf("·") < 0 && token.indexOf(".") < 0) || /^\d+(?:[.,]\d+)+$/.test(token)) {
-        found.push(token);
-        continue;
-      }
-      var start = 0;
-      for (var i = 0; i < token.length; i++) {
-        var ch = token.charAt(i);
-        if (ch !== "·" && ch !== ".") { continue; }
-        var before = token.charAt(i - 1).toLowerCase();
-        var after = token.charAt(i + 1).toLowerCase();
-        if (before === "l" && after === "l") { continue; }
-        if (i > start) { found.push(token.slice(start, i)); }
-        start = i + 1;
-      }
-      if (start < token.length) { found.push(token.slice(start)); }
-    }
-    return found;
-  }
-
-  function fold(ready, text) {
-    var bare = text.toLowerCase().normalize("NFKD").replace(/\p{M}/gu, "")
-      .replace(/l·l/g, "ll").replace(/l\.l/g, "ll").normalize("NFC");
-    var folds = ready.index.analysis.folds;
-    var out = "";
-    for (var i = 0; i < bare.length; i++) {
-      var ch = bare.charAt(i);
-      out += Object.prototype.hasOwnProperty.call(folds, ch) ? folds[ch] : ch;
-    }
-    return out;
-  }
-
-  function isStop(ready, lang, word) {
-    var stop = ready.stop[lang] || {};
-    if (stop[word]) { return true; }
-    return lang === "ar" && word.length > 2 && "وف".indexOf(word.charAt(0)) >= 0 &&
-      !!stop[word.slice(1)];
-  }
-
-  function creoleSpelling(ready, word) {
-    ready.creole.forEach(function (rule) { word = word.replace(rule[0], rule[1]); });
-    return word;
-  }
-
-  // The term of a folded word in `lang`: the stem the live search computed when the copy
-  // has the word, else the word itself (the fallbacks below find its stem's relatives).
-  function term(ready, lang, word) {
-    if (isStop(ready, lang, word) || (word.length < 2 && !/^\d+$/.test(word))) { return null; }
-    if (lang === "ht") { return "ht:" + creoleSpelling(ready, word); }
-    var forms = ready.index.forms[lang] || {};
-    var stem = Object.prototype.hasOwnProperty.call(forms, word) ? forms[word] : word;
-    return lang + ":" + stem;
-  }
-
-  function arabicVariants(ready, word) {
-    var a = ready.index.analysis;
-    var forms = ("وف".indexOf(word.charAt(0)) >= 0 && word.length > 4) ? [word.slice(1)] : [];
-    forms.push(word);
-    forms.slice().forEach(function (form) {
-      if (form.charAt(form.length - 1) === "ش" && form.length > 4) {
-        forms.unshift(form.indexOf("ما") === 0 ? form.slice(2, -1) : form.slice(0, -1));
-      }
+  // The analysis of rumours.search.analysis and searcher.clean_query, from the index's tables.
+  function analyser(index) {
+    var a = index.analysis;
+    var tokenRe = new RegExp(a.token_pattern, "gu");
+    var joinRe = new RegExp(a.join_pattern, "gu");
+    var numberRe = new RegExp("^(?:" + a.number_pattern + ")$", "u");
+    var digitsRe = /^\p{Nd}+$/u;
+    var arabicRe = /[\u0600-\u06ff]/;
+    var creole = a.creole.map(function (rule) { return [new RegExp(rule[0], "gu"), rule[1]]; });
+    var stop = {};
+    Object.keys(a.stopwords).forEach(function (lang) {
+      stop[lang] = {};
+      a.stopwords[lang].forEach(function (w) { stop[lang][w] = true; });
     });
-    var found = [];
-    forms.forEach(function (form) {
-      for (var i = 0; i < a.arabic_clitics.length; i++) {
-        var clitic = a.arabic_clitics[i];
-        if (form.indexOf(clitic) === 0 && form.length - clitic.length >= 3) {
-          found.push(form.slice(clitic.length));
-          break;
-        }
-      }
-      for (var j = 0; j < a.arabic_verb_prefixes.length; j++) {
-        var prefix = a.arabic_verb_prefixes[j];
-        if (form.indexOf(prefix[0]) === 0 && form.length - prefix[0].length >= 3) {
-          found.push(prefix[1] + form.slice(prefix[0].length));
-          break;
-        }
-      }
-      found.push(form);
-    });
-    return found.filter(function (f, n) { return f !== word && found.indexOf(f) === n; });
-  }
+    var forms = index.forms || {};
 
-  function fallbackTerms(ready, lang, word) {
-    var a = ready.index.analysis;
-    var found = [];
-    if ((lang === "ar") !== /[\u0600-\u06ff]/.test(word)) { return found; }
-    if (lang === "ar") {
-      arabicVariants(ready, word).forEach(function (variant) {
-        var t = term(ready, lang, variant);
-        if (t) { found.push(t); }
+    function length(text) { return Array.from(text).length; }
+
+    // searcher.clean_query: NFKC, control and separator characters as spaces, one space,
+    // at most max_chars characters (cut at a space when one is in the second half).
+    function cleanQuery(text) {
+      if (!text) { return ""; }
+      var chars = Array.from(text.slice(0, a.max_chars * 16)).slice(0, a.max_chars * 8);
+      var cleaned = chars.join("").normalize("NFKC").replace(/[\p{C}\u2028\u2029]/gu, " ");
+      var words = cleaned.split(/\s+/u).filter(function (w) { return w; });
+      var points = Array.from(words.join(" "));
+      if (points.length > a.max_chars) {
+        var cut = points.slice(0, a.max_chars);
+        var space = cut.lastIndexOf(" ");
+        points = space > Math.floor(a.max_chars / 2) ? cut.slice(0, space) : cut;
+      }
+      return points.join("");
+    }
+
+    function tokens(text) {
+      var found = [];
+      var match;
+      tokenRe.lastIndex = 0;
+      while ((match = tokenRe.exec(text)) !== null) {
+        var token = match[0];
+        if ((token.indexOf("·") < 0 && token.indexOf(".") < 0) || numberRe.test(token)) {
+          found.push(token);
+          continue;
+        }
+        var start = 0;
+        var join;
+        joinRe.lastIndex = 0;
+        while ((join = joinRe.exec(token)) !== null) {
+          var at = join.index;
+          if (token.slice(at - 1, at).toLowerCase() === "l" &&
+              token.slice(at + 1, at + 2).toLowerCase() === "l") { continue; }
+          if (at > start) { found.push(token.slice(start, at)); }
+          start = at + 1;
+        }
+        if (start < token.length) { found.push(token.slice(start)); }
+      }
+      return found;
+    }
+
+    function fold(text) {
+      var bare = text.toLowerCase().normalize("NFKD").replace(/\p{M}/gu, "")
+        .split("l·l").join("ll").split("l.l").join("ll").normalize("NFC");
+      var out = "";
+      Array.from(bare).forEach(function (ch) {
+        out += own.call(a.folds, ch) ? a.folds[ch] : ch;
       });
+      return out;
     }
-    var base = lang === "ht" ? creoleSpelling(ready, word) : word;
-    var minPrefix = a.min_prefix[lang] !== undefined ? a.min_prefix[lang] : a.min_prefix["default"];
-    var shortest = Math.max(minPrefix, base.length - a.prefix_slack);
-    for (var end = base.length - 1; end >= shortest; end--) {
-      found.push(lang + ":" + base.slice(0, end));
-    }
-    return found;
-  }
 
-  function queryWords(ready, text) {
-    var found = [];
-    tokens(text).forEach(function (token) {
-      var word = fold(ready, token);
-      if (word && found.indexOf(word) < 0 && found.length < ready.index.analysis.max_words) {
-        found.push(word);
+    function words(text) { return tokens(text).map(fold); }
+
+    function isStop(lang, word) {
+      var here = stop[lang] || {};
+      if (here[word]) { return true; }
+      return lang === "ar" && length(word) > 2 && "وف".indexOf(word.charAt(0)) >= 0 &&
+        !!here[word.slice(1)];
+    }
+
+    function creoleSpelling(word) {
+      creole.forEach(function (rule) { word = word.replace(rule[0], rule[1]); });
+      return word;
+    }
+
+    // The term of a folded word in `lang`: the server's stem when the copy has the word,
+    // else the word itself (the fallbacks below find its stem's relatives).
+    function term(lang, word) {
+      if (isStop(lang, word) || (length(word) < 2 && !digitsRe.test(word))) { return null; }
+      if (lang === "ht") { return "ht:" + creoleSpelling(word); }
+      var stems = forms[lang] || {};
+      return lang + ":" + (own.call(stems, word) ? stems[word] : word);
+    }
+
+    function arabicVariants(word) {
+      var variants = ("وف".indexOf(word.charAt(0)) >= 0 && length(word) > 4) ? [word.slice(1)] : [];
+      variants.push(word);
+      variants.slice().forEach(function (form) {
+        if (form.charAt(form.length - 1) === "ش" && length(form) > 4) {
+          variants.unshift(form.indexOf("ما") === 0 ? form.slice(2, -1) : form.slice(0, -1));
+        }
+      });
+      var found = [];
+      variants.forEach(function (form) {
+        for (var i = 0; i < a.arabic_clitics.length; i++) {
+          var clitic = a.arabic_clitics[i];
+          if (form.indexOf(clitic) === 0 && length(form) - length(clitic) >= 3) {
+            found.push(form.slice(clitic.length));
+            break;
+          }
+        }
+        for (var j = 0; j < a.arabic_verb_prefixes.length; j++) {
+          var prefix = a.arabic_verb_prefixes[j];
+          if (form.indexOf(prefix[0]) === 0 && length(form) - length(prefix[0]) >= 3) {
+            found.push(prefix[1] + form.slice(prefix[0].length));
+            break;
+          }
+        }
+        found.push(form);
+      });
+      return found.filter(function (f, n) { return f !== word && found.indexOf(f) === n; });
+    }
+
+    function fallbackTerms(lang, word) {
+      var found = [];
+      if ((lang === "ar") !== arabicRe.test(word)) { return found; }
+      if (lang === "ar") {
+        arabicVariants(word).forEach(function (variant) {
+          var t = term(lang, variant);
+          if (t) { found.push(t); }
+        });
       }
-    });
-    return found;
+      var base = Array.from(lang === "ht" ? creoleSpelling(word) : word);
+      var minPrefix = own.call(a.min_prefix, lang) ? a.min_prefix[lang] : a.min_prefix["default"];
+      var shortest = Math.max(minPrefix, base.length - a.prefix_slack);
+      for (var end = base.length - 1; end >= shortest; end--) {
+        found.push(lang + ":" + base.slice(0, end).join(""));
+      }
+      return found;
+    }
+
+    function queryWords(text) {
+      var found = [];
+      tokens(cleanQuery(text)).forEach(function (token) {
+        var word = fold(token);
+        if (word && found.indexOf(word) < 0 && found.length < a.max_words) { found.push(word); }
+      });
+      return found;
+    }
+
+    return {cleanQuery: cleanQuery, tokens: tokens, fold: fold, words: words, isStop: isStop,
+            term: term, fallbackTerms: fallbackTerms, queryWords: queryWords};
   }
 
   // ------------------------------------------------------------------ thesaurus
@@ -223,17 +280,16 @@
 
   // -------------------------------------------------------------------- ranking
 
+  // The documents (numbers) that have every term in `field`.
   function rumoursWith(ready, field, terms) {
-    var sets = ready.fields[field];
-    var found = [];
-    for (var r = 0; r < sets.length; r++) {
-      var all = true;
-      for (var i = 0; i < terms.length; i++) {
-        if (!sets[r][terms[i]]) { all = false; break; }
-      }
-      if (all) { found.push(r); }
-    }
-    return found;
+    if (!terms.length) { return []; }
+    var first = postings(ready, terms[0]);
+    return Object.keys(first).map(Number).filter(function (n) {
+      return terms.every(function (t) {
+        var where = postings(ready, t)[n];
+        return !!where && !!where[field];
+      });
+    });
   }
 
   function idf(size, count) {
@@ -248,10 +304,10 @@
     languages.forEach(function (lang) {
       var found = {};
       words.forEach(function (word, position) {
-        var analysed = term(ready, lang, word);
+        var analysed = ready.analyser.term(lang, word);
         if (analysed === null) { return; }
-        if (ready.known[analysed]) { found[position] = [analysed, 1]; return; }
-        var guesses = fallbackTerms(ready, lang, word).filter(function (t) { return ready.known[t]; });
+        if (known(ready, analysed)) { found[position] = [analysed, 1]; return; }
+        var guesses = ready.analyser.fallbackTerms(lang, word).filter(function (t) { return known(ready, t); });
         found[position] = guesses.length ? [guesses[0], k.prefix_weight] : [analysed, 1];
       });
       readings[lang] = found;
@@ -263,7 +319,7 @@
       var score = lang === readerLang ? 0.5 : 0;
       words.forEach(function (word, position) {
         var reading = readings[lang][position];
-        if (isStop(ready, lang, word) || (reading && reading[1] === 1 && ready.known[reading[0]])) {
+        if (ready.analyser.isStop(lang, word) || (reading && reading[1] === 1 && known(ready, reading[0]))) {
           score += 1;
         }
       });
@@ -275,7 +331,7 @@
     words.forEach(function (word, position) {
       var knownHere = languages.filter(function (lang) {
         var reading = readings[lang][position];
-        return reading && reading[1] === 1 && ready.known[reading[0]];
+        return reading && reading[1] === 1 && known(ready, reading[0]);
       });
       var other = knownHere.some(function (l) { return inQuery.indexOf(l) >= 0; }) ?
         k.foreign_reading : k.other_language;
@@ -288,7 +344,7 @@
     };
     var content = [];
     words.forEach(function (word, p) {
-      var stopHere = inQuery.some(function (lang) { return isStop(ready, lang, word); });
+      var stopHere = inQuery.some(function (lang) { return ready.analyser.isStop(lang, word); });
       if (!stopHere && anyReading(p)) { content.push(p); }
     });
     if (!content.length) {
@@ -299,7 +355,7 @@
     var matches = [];
     languages.forEach(function (lang) {
       var sequence = words.map(function (word, position) {
-        var exact = term(ready, lang, word);
+        var exact = ready.analyser.term(lang, word);
         if (readings[lang][position] !== undefined && exact !== null) {
           return {position: position, token: exact, word: word};
         }
@@ -446,11 +502,11 @@
 
   function search(index, query, readerLang) {
     var ready = prepare(index);
-    var words = queryWords(ready, query);
+    var words = ready.analyser.queryWords(query);
     if (!words.length) { return {answered: false, results: []}; }
     var results = rank(ready, plan(ready, words, readerLang || index.lang));
     return {answered: results.length > 0 && results[0].match === "answer", results: results};
   }
 
-  window.RumoursOfflineSearch = {search: search, tokens: tokens};
+  window.RumoursOfflineSearch = {search: search, analyser: analyser};
 })();

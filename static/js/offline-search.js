@@ -2,7 +2,7 @@
 // from a folder (file://). Added to every page by `rumours build`; not used by the live site.
 //
 // - Search boxes (role="search") search the rumours saved in the copy with the live search's
-//   analysis and ranking (offline-search-engine.js): answers first, then related rumours,
+//   analysis and ranking (offline-search-engine.js, on MiniSearch): answers first, then related rumours,
 //   and a plain "no answer yet" when nothing answers. The index is <lang>/search-index.js
 //   (a script, because file:// pages cannot fetch JSON). When the site sets `search_url`,
 //   the form itself points to the live search, so without JavaScript it still works
@@ -37,6 +37,7 @@
   function index() {
     return Promise.all([
       load(root + lang + "/search-index.js"),
+      load(root + "static/vendor/minisearch/minisearch.umd.js"),
       load(root + "static/js/offline-search-engine.js"),
     ]).then(function () {
       return window.RUMOURS_SEARCH_INDEX[lang];

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
+from content_fixtures import BUNDLED_CONTENT
 from live_browser import LiveServer
 
 from rumours import create_app
@@ -21,13 +21,11 @@ def page(browser):
 
 
 @pytest.fixture(scope="session")
-def bundled_server(tmp_path_factory):
-    """The bundled library, served as in production."""
-    root = tmp_path_factory.mktemp("bundled")
-    content = root / "content"
-    shutil.copytree(Path(__file__).resolve().parents[2] / "content", content)
-    app = create_app({"CONTENT_DIR": content, "INSTANCE_DIR": root / "instance"})
+def bundled_server(bundled_instance: Path):
+    """The bundled library, served as in production (it only reads content/; its search
+    index is the one the other apps on the bundled library use). Pre-rendering is off: the
+    tests of pre-rendering switch it on."""
+    app = create_app({"CONTENT_DIR": BUNDLED_CONTENT, "INSTANCE_DIR": bundled_instance,
+                      "PRERENDER": False})
     with LiveServer(app) as server:
         yield server
-
-

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import shutil
-import time
 
 import pytest
 from content_fixtures import JOBS, write
@@ -24,9 +23,10 @@ def test_an_open_preview_page_reloads_itself_when_the_file_is_saved(page, conten
     page.on("console", lambda message: errors.append(message.text)
             if message.type == "error" else None)
     with LiveServer(app) as server:
-        page.goto(f"{server.url}/en/rumours/take-our-jobs")
+        # The page is listening once its event stream has been answered.
+        with page.expect_response(lambda response: "/_dev/events" in response.url):
+            page.goto(f"{server.url}/en/rumours/take-our-jobs")
         page.locator("q.claim", has_text="They take our jobs").wait_for()
-        time.sleep(0.5)  # let the page open its event stream
         write(content_dir / "rumours" / "take-our-jobs.md",
               JOBS.replace("They take our jobs", "Saved from the editor"))
         # Nobody touches the page: it must reload by itself.

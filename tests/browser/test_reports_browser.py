@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
-from pathlib import Path
 
 import pytest
+from content_fixtures import BUNDLED_CONTENT
 from live_browser import AXE, LiveServer, shot
 
 from rumours import create_app
@@ -24,10 +23,8 @@ AXE_TAGS = "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']"
 def reports_server(tmp_path_factory):
     """The bundled library with an inbox account and one hostile report."""
     root = tmp_path_factory.mktemp("reports-browser")
-    content = root / "content"
-    shutil.copytree(Path(__file__).resolve().parents[2] / "content", content)
-    app = create_app({"CONTENT_DIR": content, "INSTANCE_DIR": root / "instance",
-                      "SECRET_KEY": "browser-test-secret-key"})
+    app = create_app({"CONTENT_DIR": BUNDLED_CONTENT, "INSTANCE_DIR": root / "instance",
+                      "SECRET_KEY": "browser-test-secret-key", "PRERENDER": False})
     with app.app_context():
         reports().accounts.add("ana", PASSWORD)
         reports().store.add("<script>alert(1)</script> Dicen que \u202eno pagan\u202c nada",

@@ -17,7 +17,7 @@ from flask import (
 )
 from flask_babel import gettext, ngettext
 
-from rumours.content.library import ID_PATTERN, Library, Rumour
+from rumours.content.model import ID_PATTERN, Library, Rumour
 from rumours.printing.cards import CardMaker
 from rumours.web import rendering
 from rumours.web.views.common import lang_blueprint, library, require_choice
@@ -40,8 +40,9 @@ def card_maker() -> CardMaker:
                 config = current_app.config
                 maker = CardMaker(
                     Path(config["INSTANCE_DIR"]) / "cards",
-                    memory_bytes=int(config.get("CARD_CACHE_MEMORY_MB", 64)) << 20,
                     disk_files=int(config.get("CARD_CACHE_FILES", 500)),
+                    memory_items=int(config.get("CARD_CACHE_MEMORY_ITEMS", 64)),
+                    catalogs_dir=config.get("COMPILED_TRANSLATIONS_DIR"),
                 )
                 current_app.extensions["cards"] = maker
     return maker
@@ -78,9 +79,10 @@ def card_pdf(rumour_id: str):
     maker = card_maker()
     lang = g.lang
     key = maker.key(lib, "card", lang, [rumour.id])
+    current = g.snapshot  # set by library(): the snapshot this request reads
     return pdf_response(
-        lambda: rendering.guarded("card", lambda: maker.cache.get(key),
-                                  lambda: maker.card_pdf(lib, rumour, lang)),
+        lambda: rendering.guarded("card", lambda: maker.cached(current, key),
+                                  lambda: maker.card_pdf(current, rumour, lang)),
         f"card-{rumour.id}-{lang}.pdf", key)
 
 
@@ -147,6 +149,36 @@ def deck_builder():
     return render_builder(selected=tuple(known), card_lang=language, opened=topic or "")
 
 
+def deck_rumours(lib: Library, ids: list[str], topic: str | None, place: str | None):
+    """The rumours of a deck (ids, a topic/place, or else the whole library), or the
+    builder page explaining that there are too many; 404 when some or all are missing."""
+    limit = max_deck_cards()
+    if ids:
+        if len(ids) > limit:
+            return render_builder(
+                gettext("You picked %(num)d cards; a deck holds at most %(max)d. "
+                        "Split it into two decks.", num=len(ids), max=limit),
+                tuple(ids), 400)
+        rumours = [lib.rumour(i) for i in ids]
+        if any(r is None for r in rumours):
+            abort(404)
+        return rumours
+    if topic or place:
+        rumours = list(lib.filter(topic=topic, place=place))
+        too_many = gettext("This set has %(num)d cards; a deck holds at most %(max)d. "
+                           "Pick the cards one by one.", num=len(rumours), max=limit)
+    else:
+        # The defaults of "Print a whole set" (all topics, all places): the whole library.
+        rumours = list(lib.rumours)
+        too_many = gettext("The whole library has %(num)d cards; a deck holds at most "
+                           "%(max)d. Choose a topic or a place.", num=len(rumours), max=limit)
+    if not rumours:
+        abort(404)
+    if len(rumours) > limit:
+        return render_builder(too_many, (), 400)
+    return rumours
+
+
 @bp.get("/cards.pdf")
 def deck_pdf():
     lib = library()
@@ -171,35 +203,9 @@ def deck_pdf():
         args = {"ids": ",".join(ids)} if ids else {
             k: v for k, v in (("topic", topic), ("place", place)) if v}
         return redirect(url_for("cards.deck_pdf", lang=language, **args), 302)
-    limit = max_deck_cards()
-    if ids:
-        if len(ids) > limit:
-            return render_builder(
-                gettext("You picked %(num)d cards; a deck holds at most %(max)d. "
-                        "Split it into two decks.", num=len(ids), max=limit),
-                tuple(ids), 400)
-        rumours = [lib.rumour(i) for i in ids]
-        if any(r is None for r in rumours):
-            abort(404)
-    elif topic or place:
-        rumours = list(lib.filter(topic=topic, place=place))
-        if not rumours:
-            abort(404)
-        if len(rumours) > limit:
-            return render_builder(
-                gettext("This set has %(num)d cards; a deck holds at most %(max)d. "
-                        "Pick the cards one by one.", num=len(rumours), max=limit),
-                (), 400)
-    else:
-        # The defaults of "Print a whole set" (all topics, all places): the whole library.
-        rumours = list(lib.rumours)
-        if not rumours:
-            abort(404)
-        if len(rumours) > limit:
-            return render_builder(
-                gettext("The whole library has %(num)d cards; a deck holds at most %(max)d. "
-                        "Choose a topic or a place.", num=len(rumours), max=limit),
-                (), 400)
+    rumours = deck_rumours(lib, ids, topic, place)
+    if not isinstance(rumours, list):
+        return rumours  # the builder, explaining why no deck
     maker = card_maker()
     # One deck per set of cards, whatever the order or repeats it was asked with: cards come
     # in library order, so a reordered list is the same (cached) deck, never a new render.
@@ -208,7 +214,8 @@ def deck_pdf():
     key = maker.key(lib, "deck", g.lang, [r.id for r in rumours])
     lang = g.lang
     filename = f"cards-{lang}-{len(rumours)}.pdf"
+    current = g.snapshot  # set by library(): the snapshot this request reads
     return pdf_response(
-        lambda: rendering.guarded("deck", lambda: maker.cache.get(key),
-                                  lambda: maker.deck_pdf(lib, rumours, lang)),
+        lambda: rendering.guarded("deck", lambda: maker.cached(current, key),
+                                  lambda: maker.deck_pdf(current, rumours, lang)),
         filename, key, download=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, abort, current_app, g
 from werkzeug.routing import BaseConverter
 
-from rumours.content.library import Library
+from rumours.content.model import Library
 from rumours.snapshot import LiveLibrary
 
 

@@ -7,15 +7,14 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from flask import Blueprint, Flask, Response, current_app
+from flask import Blueprint, Flask, Response, current_app, stream_with_context
 
-from rumours import i18n
 from rumours.snapshot import LiveLibrary
 from rumours.web.views.common import live
 
 bp = Blueprint("dev", __name__, url_prefix="/_dev")
 
-POLL_INTERVAL = 0.5  # seconds between looks at the content folder
+POLL_INTERVAL = 0.1  # seconds between looks at the live version (a hash and a few stats)
 STREAM_SECONDS = 55.0  # each stream ends after this; the browser reconnects by itself
 HEARTBEAT_SECONDS = 15.0
 
@@ -39,16 +38,16 @@ def dev_version() -> str:
     return preview_version(current_app, live())
 
 
-def _stream(app: Flask, holder: LiveLibrary) -> Iterator[str]:
+def _stream(holder: LiveLibrary) -> Iterator[str]:
+    """The events of one stream (run inside its request's context: stream_with_context)."""
+    app = current_app
     interval = app.config.get("DEV_POLL_INTERVAL", POLL_INTERVAL)
     lifetime = app.config.get("DEV_STREAM_SECONDS", STREAM_SECONDS)
     yield "retry: 1000\n\n"
     sent = None
     started = last_write = time.monotonic()
     while time.monotonic() - started < lifetime:
-        holder.refresh()
-        i18n.refresh_catalogs(app)
-        version = preview_version(app, holder)
+        version = preview_version(app, holder)  # the watcher reloads (rumours/snapshot.py)
         if version != sent:
             yield f"event: version\ndata: {version}\n\n"
             sent, last_write = version, time.monotonic()
@@ -61,8 +60,7 @@ def _stream(app: Flask, holder: LiveLibrary) -> Iterator[str]:
 @bp.get("/events")
 def events():
     """text/event-stream: a `version` event now and whenever the content changes."""
-    app = current_app._get_current_object()
-    response = Response(_stream(app, live()), mimetype="text/event-stream")
+    response = Response(stream_with_context(_stream(live())), mimetype="text/event-stream")
     response.headers["Cache-Control"] = "no-cache"
     response.headers["X-Accel-Buffering"] = "no"
     return response

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import abort, current_app, g, render_template, request
 
 from rumours.content import draft_preview
-from rumours.content.library import ID_PATTERN
+from rumours.content.model import ID_PATTERN
 from rumours.web.page_cache import cached_page
 from rumours.web.views.common import lang_blueprint, library, live, require_choice
 

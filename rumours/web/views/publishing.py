@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from flask import Blueprint, Response, current_app, url_for
 from flask_babel import gettext
 
-from rumours.content.library import Rumour, RumourText
+from rumours.content.model import Rumour, RumourText
 from rumours.publishing import sitemap, structured_data
 from rumours.publishing.feeds import headline
 from rumours.web.templating import has_endpoint, verdict_label

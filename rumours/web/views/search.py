@@ -8,7 +8,7 @@ from flask import Blueprint, abort, g, jsonify, render_template, request, url_fo
 from flask_babel import gettext
 from markupsafe import Markup
 
-from rumours.content.library import Rumour
+from rumours.content.model import Rumour
 from rumours.reports.unanswered import note_search
 from rumours.search import (
     ANSWER,

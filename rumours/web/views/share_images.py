@@ -9,7 +9,7 @@ from flask import Response, abort, current_app, g, request
 from flask_babel import gettext
 
 from rumours import i18n
-from rumours.content.library import Rumour
+from rumours.content.model import Rumour
 from rumours.printing.share_images import ShareCard, ShareImageCache
 from rumours.web import rendering
 from rumours.web.templating import verdict_label
@@ -18,6 +18,7 @@ from rumours.web.views.common import lang_blueprint, library
 bp = lang_blueprint("share_images", __name__)
 
 SHARE_CACHE_CONTROL = "public, max-age=86400"
+MEMORY_ITEMS = 256  # share images kept in memory per content snapshot
 
 
 def share_card(rumour: Rumour, lang: str) -> ShareCard:
@@ -37,8 +38,10 @@ def share_card(rumour: Rumour, lang: str) -> ShareCard:
 
 
 def image_cache() -> ShareImageCache:
-    """The disk cache in the instance folder."""
-    return ShareImageCache(Path(current_app.config["INSTANCE_DIR"]) / "share-images")
+    """The disk cache in the instance folder, in front of it this snapshot's memory."""
+    library()  # sets g.snapshot: the snapshot this request reads
+    return ShareImageCache(Path(current_app.config["INSTANCE_DIR"]) / "share-images",
+                           memory=g.snapshot.cache("share-images", MEMORY_ITEMS))
 
 
 @bp.get("/rumours/<rumour_id>/share.png")
