@@ -11,9 +11,9 @@ from pathlib import Path
 
 import click
 
+from rumours.config import default_config
 from rumours.content.loading import check_content
 from rumours.files import atomic_write
-from rumours.web.config import default_config
 
 
 def _content_dir() -> Path:

@@ -258,8 +258,8 @@ def test_the_chart_scale_and_escaping():
 
 
 def test_the_development_secret_key_counts_as_no_key(monkeypatch):
+    from rumours.config import default_config
     from rumours.reports import INSECURE_SECRET_KEYS
-    from rumours.web.config import default_config
 
     monkeypatch.delenv("RUMOURS_SECRET_KEY", raising=False)
     assert default_config()["SECRET_KEY"] in INSECURE_SECRET_KEYS

@@ -9,11 +9,11 @@ from pathlib import Path
 import click
 import yaml
 
+from rumours.config import default_config
 from rumours.content import translations
 from rumours.content.loading import check_content
 from rumours.i18n import catalogs, language_name
 from rumours.search.thesaurus import THESAURUS_CHECK
-from rumours.web.config import default_config
 
 
 def _dirs() -> tuple[Path, Path]:

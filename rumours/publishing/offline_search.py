@@ -21,7 +21,7 @@ from collections.abc import Callable
 from flask_babel import gettext
 
 from rumours.content.model import Library
-from rumours.search import analysis, ranking
+from rumours.search import analysis, weights
 from rumours.search.expansion import (
     DEFAULT_MIN_SEARCHED_STEM,
     MIN_SEARCHED_STEM,
@@ -101,25 +101,25 @@ def analysis_tables() -> dict:
 
 
 def ranking_constants() -> dict:
-    """The weights and thresholds of rumours.search.ranking."""
+    """The weights and thresholds of rumours.search.weights."""
     return {
-        "field_levels": [list(level) for level in ranking.FIELD_LEVELS],
-        "weighing_fields": list(ranking.WEIGHING_FIELDS),
-        "other_language": ranking.OTHER_LANGUAGE,
-        "foreign_reading": ranking.FOREIGN_READING,
-        "prefix_weight": ranking.PREFIX_WEIGHT,
-        "expansion_weight": ranking.EXPANSION_WEIGHT,
-        "phrase_part": ranking.PHRASE_PART,
-        "unknown_share": ranking.UNKNOWN_SHARE,
-        "body_only_share": ranking.BODY_ONLY_SHARE,
-        "number_share": ranking.NUMBER_SHARE,
-        "min_slot_weight": ranking.MIN_SLOT_WEIGHT,
-        "precision_weight": ranking.PRECISION_WEIGHT,
-        "precision_depth": ranking.PRECISION_DEPTH,
-        "answer_coverage": ranking.ANSWER_COVERAGE,
-        "answer_uncovered": ranking.ANSWER_UNCOVERED,
-        "answer_specificity": ranking.ANSWER_SPECIFICITY,
-        "answer_ratio": ranking.ANSWER_RATIO,
+        "field_levels": [list(level) for level in weights.FIELD_LEVELS],
+        "weighing_fields": list(weights.WEIGHING_FIELDS),
+        "other_language": weights.OTHER_LANGUAGE,
+        "foreign_reading": weights.FOREIGN_READING,
+        "prefix_weight": weights.PREFIX_WEIGHT,
+        "expansion_weight": weights.EXPANSION_WEIGHT,
+        "phrase_part": weights.PHRASE_PART,
+        "unknown_share": weights.UNKNOWN_SHARE,
+        "body_only_share": weights.BODY_ONLY_SHARE,
+        "number_share": weights.NUMBER_SHARE,
+        "min_slot_weight": weights.MIN_SLOT_WEIGHT,
+        "precision_weight": weights.PRECISION_WEIGHT,
+        "precision_depth": weights.PRECISION_DEPTH,
+        "answer_coverage": weights.ANSWER_COVERAGE,
+        "answer_uncovered": weights.ANSWER_UNCOVERED,
+        "answer_specificity": weights.ANSWER_SPECIFICITY,
+        "answer_ratio": weights.ANSWER_RATIO,
     }
 
 

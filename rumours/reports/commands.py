@@ -12,13 +12,13 @@ from pathlib import Path
 
 import click
 
+from rumours.config import default_config
 from rumours.reports.accounts import AccountError, Accounts
 from rumours.reports.database import Database, StorageUnavailable, database_url, safe_url
 from rumours.reports.exports import reports_csv, reports_json
 from rumours.reports.models import STATUSES
 from rumours.reports.search_counts import SearchCounts, week_start
 from rumours.reports.store import SEARCH_DAYS, InvalidReport, ReportStore, ReportView
-from rumours.web.config import default_config
 
 PREVIEW_CHARS = 70
 

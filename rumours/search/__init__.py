@@ -4,6 +4,7 @@
   definition, also shipped to the static export's offline search);
 - expansion.py: the thesaurus (content/synonyms.yml) compiled for queries;
 - index.py: the Whoosh index on disk, atomic builds, and an open index;
+- query_plan.py: reading a query into weighted slots; weights.py: the weights and thresholds;
 - ranking.py: claim matching (how much of the query each claim covers) and answer/related;
 - snippets.py: the answer with the matched words marked, in linear time;
 - searcher.py: a process's search index, queries and repairs;

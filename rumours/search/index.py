@@ -139,6 +139,27 @@ class IndexCorrupted(RuntimeError):
     """The index on disk does not match what it says it holds."""
 
 
+# Compiled thesauri by their file's identity: an update hard-links the previous build's file,
+# so reopening after an edit does not read and compile it again.
+_thesauri: LRUCache = LRUCache(maxsize=4)
+_thesauri_lock = threading.Lock()
+
+
+def _compiled_thesaurus(folder: Path) -> CompiledThesaurus:
+    try:
+        info = (folder / expansion.THESAURUS_FILE).stat()
+    except OSError:
+        return expansion.load(folder)
+    key = (info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns)
+    with _thesauri_lock:
+        compiled = _thesauri.get(key)
+    if compiled is None:
+        compiled = expansion.load(folder)
+        with _thesauri_lock:
+            _thesauri[key] = compiled
+    return compiled
+
+
 class HeadLines:
     """Each rumour's head lines (claim, aliases) as term sets, by rumour number; made when
     first asked for, so opening an index after an edit does not redo every rumour's."""
@@ -166,7 +187,7 @@ class OpenIndex:
         self.target = target
         folder = Path(target)
         lines, self.vocabulary = side_files(folder)  # shared: read only
-        self.thesaurus: CompiledThesaurus = expansion.load(folder)
+        self.thesaurus: CompiledThesaurus = _compiled_thesaurus(folder)
         self.index = whoosh_index.open_dir(target)
         try:
             self.searcher = self.index.searcher()

@@ -19,7 +19,7 @@ from pathlib import Path
 from markupsafe import Markup
 
 from rumours.content.model import Library
-from rumours.search import ranking
+from rumours.search import query_plan, ranking, weights
 from rumours.search.analysis import fold
 from rumours.search.index import (
     CURRENT_LINK,
@@ -197,7 +197,7 @@ class SearchIndex:
                 raise IndexUnavailable(self._problem)
             current = self._current()
             try:
-                plan = ranking.plan_query(current, words, lang,
+                plan = query_plan.plan_query(current, words, lang,
                                           lambda w, n: close_words(current, w, n))
                 if plan.suspicious:
                     raise IndexCorrupted(f"indexed words find nothing: {plan.suspicious[:3]}")
@@ -283,11 +283,11 @@ class SearchIndex:
 
 def _answers(current: OpenIndex, query: str, lang: str) -> bool:
     """Whether `query` (a suggested spelling) is answered by the library."""
-    plan = ranking.plan_query(current, query_words(query), lang)
+    plan = query_plan.plan_query(current, query_words(query), lang)
     return ranking.rank(current, plan, None, 1).answered
 
 
-def _hits(current: OpenIndex, plan: ranking.Plan, page: list[ranking.Ranked],
+def _hits(current: OpenIndex, plan: query_plan.Plan, page: list[ranking.Ranked],
           lang: str) -> list[SearchHit]:
     """The page's rumours, each in the reader's language where translated, with its answer."""
     terms = set(plan.term_weights)
@@ -320,9 +320,9 @@ def close_words(current: OpenIndex, word: str, limit: int) -> list[str]:
     swaps = {swap for i in range(len(word) - 1)
              if (swap := word[:i] + word[i + 1] + word[i] + word[i + 2:]) != word
              and (swap in frequency or swap in known)}
-    if len(word) < ranking.FUZZY_MIN_LENGTH:
+    if len(word) < weights.FUZZY_MIN_LENGTH:
         return sorted(swaps, key=lambda w: (-frequency.get(w, 0), w))[:limit]
-    maxdist = 2 if len(word) >= ranking.FUZZY_TWO_EDITS_LENGTH else 1
+    maxdist = 2 if len(word) >= weights.FUZZY_TWO_EDITS_LENGTH else 1
     for dist in range(1, maxdist + 1):
         try:
             found = set(current.reader.terms_within("words", word, dist, prefix=1))

@@ -9,10 +9,10 @@ from pathlib import Path
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from rumours import i18n, reports, search
+from rumours import config, i18n, reports, search
 from rumours.search.thesaurus import THESAURUS_CHECK
 from rumours.snapshot import LiveLibrary
-from rumours.web import config, http_caching, page_cache, prerender, rendering, security, templating
+from rumours.web import http_caching, page_cache, prerender, rendering, security, templating
 
 log = logging.getLogger("rumours")
 

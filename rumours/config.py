@@ -1,4 +1,4 @@
-"""Configuration: where the content and the generated state live, read from the environment."""
+"""Settings from environment variables (RUMOURS_*), shared by the app and the commands."""
 
 from __future__ import annotations
 
