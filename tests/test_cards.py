@@ -346,7 +346,7 @@ def text_sizes(reader: PdfReader, index: int) -> list[tuple[str, float]]:
     """(text run, effective font size in points) for every run drawn on a page."""
     runs: list[tuple[str, float]] = []
 
-    def visit(text, cm, tm, font_dict, font_size):
+    def visit(text, cm, tm, _font_dict, font_size):
         if text.strip():
             scale = (tm[0] ** 2 + tm[1] ** 2) ** 0.5 * (cm[0] ** 2 + cm[1] ** 2) ** 0.5
             runs.append((text, font_size * scale))

@@ -51,6 +51,48 @@ def wait_for(predicate, timeout: float = 60.0) -> bool:
     return False
 
 
+class Load:
+    """Clients sending GETs in a loop; counts answers, retries and failures."""
+
+    def __init__(self, port: int):
+        self.port = port
+        self.failures: list = []
+        self.retried = 0
+        self.served = 0
+        self.counting = threading.Lock()
+        self.stop = threading.Event()
+
+    def get(self, path: str) -> tuple[int, bytes] | None:
+        """One GET, retried twice when a SIGKILL cuts it (as nginx retries an idempotent
+        request); None when all three attempts were cut."""
+        for attempt in range(3):
+            try:
+                return fetch(self.port, path)
+            except (OSError, http.client.HTTPException) as exc:
+                if attempt == 2:
+                    self.failures.append((path, repr(exc)))
+                    return None
+                with self.counting:
+                    self.retried += 1
+        return None
+
+    def run(self, offset: int) -> None:
+        index = offset
+        while not self.stop.is_set():
+            path = PATHS[index % len(PATHS)]
+            index += 1
+            answer = self.get(path)
+            if answer is None:
+                continue
+            status, body = answer
+            with self.counting:
+                self.served += 1
+            if status != 200:
+                self.failures.append((path, status))
+            elif path == "/en/rumours/take-our-jobs" and not any(m in body for m in GOOD_MARKERS):
+                self.failures.append((path, "neither the last good nor the new good library"))
+
+
 def test_zero_failed_requests_through_breakage_kills_and_restarts(tmp_path):
     if shutil.which("pgrep") is None:
         pytest.skip("pgrep is not installed (procps)")
@@ -63,46 +105,18 @@ def test_zero_failed_requests_through_breakage_kills_and_restarts(tmp_path):
     log = (tmp_path / "gunicorn.log").open("wb")
     master = subprocess.Popen([str(GUNICORN), "-c", str(ROOT / "deploy/gunicorn.conf.py")],
                               cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    failures: list = []
-    retried = {"count": 0}
-    served = {"count": 0}
-    counting = threading.Lock()
-    stop = threading.Event()
+    load = Load(port)
+    stop = load.stop
 
     def served_more(count: int = SERVED_PER_STEP) -> bool:
         """Wait until the load has had `count` more requests answered (by whichever
         workers are up): a number of requests, not a time, whatever the machine's speed."""
-        mark = served["count"]
-        return wait_for(lambda: served["count"] >= mark + count)
-
-    def load(offset: int) -> None:
-        index = offset
-        while not stop.is_set():
-            path = PATHS[index % len(PATHS)]
-            index += 1
-            for attempt in range(3):  # retries of an idempotent GET, as nginx would
-                try:
-                    status, body = fetch(port, path)
-                    break
-                except (OSError, http.client.HTTPException) as exc:  # cut by a SIGKILL
-                    if attempt == 2:
-                        failures.append((path, repr(exc)))
-                        status = None
-                    else:
-                        with counting:
-                            retried["count"] += 1
-            if status is None:
-                continue
-            with counting:
-                served["count"] += 1
-            if status != 200:
-                failures.append((path, status))
-            elif path == "/en/rumours/take-our-jobs" and not any(m in body for m in GOOD_MARKERS):
-                failures.append((path, "neither the last good nor the new good library"))
+        mark = load.served
+        return wait_for(lambda: load.served >= mark + count)
 
     try:
         assert wait_for(lambda: _up(port)), (tmp_path / "gunicorn.log").read_text()[-2000:]
-        threads = [threading.Thread(target=load, args=(n,)) for n in range(CLIENTS)]
+        threads = [threading.Thread(target=load.run, args=(n,)) for n in range(CLIENTS)]
         for thread in threads:
             thread.start()
         source = content / "rumours" / "take-our-jobs.md"
@@ -128,7 +142,7 @@ def test_zero_failed_requests_through_breakage_kills_and_restarts(tmp_path):
         bump(site, site_text)
         assert wait_for(lambda: b'"status":"ok"' in fetch(port, "/healthz")[1].replace(b" ", b""))
         assert served_more(), "no requests answered after the content was fixed"
-        assert wait_for(lambda: served["count"] >= MIN_SERVED)
+        assert wait_for(lambda: load.served >= MIN_SERVED)
     finally:
         stop.set()
         for thread in threading.enumerate():
@@ -137,9 +151,9 @@ def test_zero_failed_requests_through_breakage_kills_and_restarts(tmp_path):
         master.send_signal(signal.SIGTERM)
         master.wait(30)
         log.close()
-    assert failures == [], failures[:10]
+    assert load.failures == [], load.failures[:10]
     # A SIGKILL can cut at most one in-flight request per client, and only a kill cuts any.
-    assert retried["count"] <= KILLS * CLIENTS, "requests were dropped beyond those in flight at a kill"
+    assert load.retried <= KILLS * CLIENTS, "requests were dropped beyond those in flight at a kill"
 
 
 def _up(port: int) -> bool:

@@ -52,36 +52,44 @@ def is_external(url: str) -> bool:
     return bool(parts.scheme or parts.netloc)
 
 
+def check_reference(out: Path, page: Path, tag: str, attr: str, value: str,
+                    ids: dict[Path, set[str]]) -> str | None:
+    """What is wrong with one reference of an exported page (None when it resolves)."""
+    where = page.relative_to(out)
+    if value.startswith("#") or is_external(value):
+        if value.startswith("#") and value != "#" and tag == "a" and unquote(value[1:]) not in ids[page]:
+            return f"{where}: no id {value}"
+        return None
+    if value.startswith("/"):
+        return f"{where}: absolute path {value}"
+    parts = urlsplit(value)
+    target = (page.parent / unquote(parts.path)).resolve()
+    ok = (target / "index.html").is_file() if attr == "data-root" else target.is_file()
+    if not ok:
+        return f"{where}: {tag} {attr}={value} -> nothing"
+    if parts.fragment and target.suffix == ".html":
+        if target not in ids:
+            ids[target] = parse(target).ids
+        if unquote(parts.fragment) not in ids[target]:
+            return f"{where}: {value}: no such id"
+    return None
+
+
 def check_links(out: Path) -> int:
     """Every relative reference in every page and stylesheet names a file in `out`."""
     problems, checked = [], 0
-    id_cache: dict[Path, set[str]] = {}
+    ids: dict[Path, set[str]] = {}
     for page in sorted(out.rglob("*.html")):
         refs = parse(page)
-        id_cache[page] = refs.ids
+        ids[page] = refs.ids
         for tag, attr, value in refs.refs:
             if attr == "data-site-action":
                 assert value.startswith("/"), value  # the form's address on the live site
                 continue
-            if value.startswith("#") or is_external(value):
-                if (value.startswith("#") and value != "#" and tag == "a"
-                        and unquote(value[1:]) not in refs.ids):
-                    problems.append(f"{page.relative_to(out)}: no id {value}")
-                continue
-            if value.startswith("/"):
-                problems.append(f"{page.relative_to(out)}: absolute path {value}")
-                continue
-            parts = urlsplit(value)
-            target = (page.parent / unquote(parts.path)).resolve()
-            checked += 1
-            ok = (target / "index.html").is_file() if attr == "data-root" else target.is_file()
-            if not ok:
-                problems.append(f"{page.relative_to(out)}: {tag} {attr}={value} -> nothing")
-            elif parts.fragment and target.suffix == ".html":
-                if target not in id_cache:
-                    id_cache[target] = parse(target).ids
-                if unquote(parts.fragment) not in id_cache[target]:
-                    problems.append(f"{page.relative_to(out)}: {value}: no such id")
+            checked += not (value.startswith(("#", "/")) or is_external(value))
+            problem = check_reference(out, page, tag, attr, value, ids)
+            if problem:
+                problems.append(problem)
     for sheet in sorted(out.rglob("*.css")):
         for url in re.findall(r"""url\(\s*["']?([^"')]+)""", sheet.read_text(encoding="utf-8")):
             if url.startswith("data:") or is_external(url):

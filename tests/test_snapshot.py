@@ -173,9 +173,9 @@ def test_an_index_build_that_failed_on_a_full_disk_is_retried(content_dir, tmp_p
     health = client.get("/healthz").get_json()
     assert health["status"] == "degraded"
     assert any("older than the library" in p for p in health["problems"])
-    heal_index(live, live.library, tmp_path / "instance" / "index")  # still full: no crash
+    heal_index(live, live.library)  # still full: no crash
     monkeypatch.undo()  # space freed
-    heal_index(live, live.library, tmp_path / "instance" / "index")
+    heal_index(live, live.library)
     assert client.get("/healthz").get_json()["status"] == "ok"
     found = client.get("/api/search?q=jobsfull&lang=en").get_json()
     assert found["results"] and found["results"][0]["id"] == "take-our-jobs"

@@ -33,6 +33,7 @@ def translations_dir() -> Path:
     return Path(os.environ.get("RUMOURS_TRANSLATIONS", PROJECT_ROOT / "translations"))
 
 
+@lru_cache(maxsize=8192)  # a pure function, called for every dated fact of every file
 def long_date(value: dt.date, lang: str) -> str:
     """`value` as a long date in `lang` ("10 July 2026", "10 de julio de 2026", "10 jiyè 2026")."""
     if lang == "ht":
@@ -44,7 +45,7 @@ def long_date(value: dt.date, lang: str) -> str:
 
 
 @lru_cache(maxsize=64)
-def _messages(po_file: Path, mtime_ns: int) -> dict[str, str]:
+def _messages(po_file: Path, _mtime_ns: int) -> dict[str, str]:  # mtime: part of the key
     catalog = polib.pofile(str(po_file))
     return {e.msgid: e.msgstr for e in catalog if e.msgstr and not e.obsolete
             and "fuzzy" not in e.flags}

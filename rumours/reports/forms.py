@@ -44,14 +44,14 @@ STATUS_LABELS = {
 }
 
 
-def _text_length(form, field) -> None:
+def _text_length(_form, field) -> None:
     """At most MAX_REPORT_CHARS characters as stored (a browser sends line breaks as two)."""
     if len(clean_text(field.data or "")) > MAX_REPORT_CHARS:
         raise ValidationError(gettext("Please shorten it to %(limit)s characters at most.",
                                       limit=format_number(MAX_REPORT_CHARS)))
 
 
-def _not_blank(form, field) -> None:
+def _not_blank(_form, field) -> None:
     if not clean_text(field.data or ""):
         raise ValidationError(_l("Please write what you heard."))
 

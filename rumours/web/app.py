@@ -19,7 +19,7 @@ log = logging.getLogger("rumours")
 STATIC_DIR = Path(__file__).resolve().parents[2] / "static"
 
 
-def heal_index(live: LiveLibrary, library, index_root: Path) -> None:
+def heal_index(live: LiveLibrary, library) -> None:
     """Rebuild the search index when it does not match the served library (a build that
     failed on a full disk is retried here until it succeeds)."""
     live.artefact("search").heal(library)
@@ -49,7 +49,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     # The search index is built (when missing or stale) and opened with every new snapshot.
     index_root = app.config["INSTANCE_DIR"] / "index"
     live.add_builder("search", search.index_builder(index_root, app.config["CONTENT_DIR"]))
-    live.add_maintainer(lambda library: heal_index(live, library, index_root))
+    live.add_maintainer(lambda library: heal_index(live, library))
 
     i18n.init_app(app)
     security.init_app(app)

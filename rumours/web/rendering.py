@@ -56,7 +56,7 @@ def init_app(app: Flask) -> None:
     app.extensions["render_limiter"] = limiter
 
 
-def guarded(kind: str, cached: Callable[[], T | None], render: Callable[[], T]) -> T:
+def guarded(cached: Callable[[], T | None], render: Callable[[], T]) -> T:
     """The cached result, or a new render within this process's and this client's limits."""
     result = cached()
     if result is not None:

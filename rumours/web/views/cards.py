@@ -81,7 +81,7 @@ def card_pdf(rumour_id: str):
     key = maker.key(lib, "card", lang, [rumour.id])
     current = g.snapshot  # set by library(): the snapshot this request reads
     return pdf_response(
-        lambda: rendering.guarded("card", lambda: maker.cached(current, key),
+        lambda: rendering.guarded(lambda: maker.cached(current, key),
                                   lambda: maker.card_pdf(current, rumour, lang)),
         f"card-{rumour.id}-{lang}.pdf", key)
 
@@ -216,6 +216,6 @@ def deck_pdf():
     filename = f"cards-{lang}-{len(rumours)}.pdf"
     current = g.snapshot  # set by library(): the snapshot this request reads
     return pdf_response(
-        lambda: rendering.guarded("deck", lambda: maker.cached(current, key),
+        lambda: rendering.guarded(lambda: maker.cached(current, key),
                                   lambda: maker.deck_pdf(current, rumours, lang)),
         filename, key, download=True)

@@ -39,14 +39,14 @@ def lang_blueprint(name: str, import_name: str) -> Blueprint:
     bp = Blueprint(name, import_name, url_prefix="/<lang:lang>")
 
     @bp.url_value_preprocessor
-    def pull_lang(endpoint, values):
+    def pull_lang(_endpoint, values):
         lang = (values or {}).pop("lang", None)
         if lang not in library().site.languages:
             abort(404)
         g.lang = lang
 
     @bp.url_defaults
-    def add_lang(endpoint, values):
+    def add_lang(_endpoint, values):
         if "lang" not in values and getattr(g, "lang", None):
             values["lang"] = g.lang
 

@@ -32,6 +32,6 @@ def init_app(app: Flask) -> None:
         return _render(error)
 
     @app.errorhandler(Exception)
-    def unexpected(error: Exception):
+    def unexpected(_error: Exception):
         log.exception("unexpected error on %s", request.path)
         return _render(InternalServerError())

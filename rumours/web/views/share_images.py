@@ -56,7 +56,7 @@ def image(rumour_id: str):
         response = Response(status=304)
     else:
         cache = image_cache()
-        data = rendering.guarded("share", lambda: cache.cached(card),
+        data = rendering.guarded(lambda: cache.cached(card),
                                  lambda: cache.get(card))
         response = Response(data, mimetype="image/png")
     response.set_etag(etag)
