@@ -7,7 +7,7 @@ from logging.config import fileConfig
 
 from alembic import context
 
-from rumours.web.config import default_config
+from rumours.config import default_config
 from rumours.reports.database import database_url, make_engine
 from rumours.reports.models import Base
 

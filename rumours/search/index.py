@@ -17,7 +17,6 @@ import logging
 import threading
 import time
 import warnings
-from collections import OrderedDict
 from pathlib import Path
 
 from cachetools import LRUCache
@@ -205,8 +204,10 @@ class OpenIndex:
         except BaseException:
             self.index.close()
             raise
-        self._sets: OrderedDict[tuple[str, str], frozenset[int]] = OrderedDict()
-        self._cached = 0
+        # Least recently used sets go first once they hold CACHED_POSTINGS rumour numbers.
+        self._sets: LRUCache[tuple[str, str], frozenset[int]] = LRUCache(
+            maxsize=CACHED_POSTINGS, getsizeof=lambda found: len(found) + 1)
+        self._sets_lock = threading.Lock()  # requests share the open index (both caches)
         self._filters: LRUCache[tuple[str, str], frozenset[int]] = LRUCache(maxsize=256)
 
     def _map_documents(self, reader) -> None:
@@ -241,17 +242,15 @@ class OpenIndex:
     def rumours_with(self, field_name: str, term_text: str) -> frozenset[int]:
         """The rumours whose `field_name` (head, summary, body) has `term_text` (cached)."""
         key = (field_name, term_text)
-        cached = self._sets.get(key)
+        with self._sets_lock:
+            cached = self._sets.get(key)
         if cached is not None:
-            self._sets.move_to_end(key)
             return cached
         rumour_of = self.rumour_of
         found = frozenset(rumour_of[d] for d in postings(self.reader, field_name, term_text))
-        self._sets[key] = found
-        self._cached += len(found) + 1
-        while self._cached > CACHED_POSTINGS and len(self._sets) > 1:
-            _key, old = self._sets.popitem(last=False)
-            self._cached -= len(old) + 1
+        if len(found) < CACHED_POSTINGS:
+            with self._sets_lock:
+                self._sets[key] = found
         return found
 
     def knows(self, term_text: str) -> bool:
@@ -262,10 +261,12 @@ class OpenIndex:
         """Rumours passing every filter (topics, places, verdict); None when unfiltered."""
         allowed = None
         for name, value in filters.items():
-            rumours = self._filters.get((name, value))
+            with self._sets_lock:
+                rumours = self._filters.get((name, value))
             if rumours is None:
                 rumours = frozenset(self.rumour_of[d] for d in postings(self.reader, name, value))
-                self._filters[(name, value)] = rumours
+                with self._sets_lock:
+                    self._filters[(name, value)] = rumours
             allowed = rumours if allowed is None else allowed & rumours
         return allowed
 
