@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import logging
-import os
-import threading
 from pathlib import Path
+
+from rumours.files import atomic_write
 
 log = logging.getLogger("rumours")
 
@@ -35,15 +35,12 @@ class PdfFolder:
         path = self.path(key)
         if path is None:
             return
-        tmp = path.with_suffix(f".{os.getpid()}-{threading.get_ident()}.tmp")
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            tmp.write_bytes(data)
-            tmp.replace(path)
+            atomic_write(path, data, durable=False)
             self._prune()
         except OSError as exc:
             log.warning("could not cache a card PDF on disk: %s", exc)
-            tmp.unlink(missing_ok=True)
 
     def _prune(self) -> None:
         files = list(self.folder.glob("*.pdf"))

@@ -18,7 +18,6 @@ from __future__ import annotations
 import hashlib
 import io
 import logging
-import os
 import threading
 from dataclasses import asdict, dataclass
 from functools import lru_cache
@@ -29,6 +28,7 @@ import PIL
 from PIL import Image, ImageDraw, ImageFont, features
 
 from rumours.content.text_units import cut_at_word, sentences
+from rumours.files import atomic_write, atomic_writer
 
 log = logging.getLogger("rumours")
 
@@ -140,9 +140,8 @@ def merged_font_path(cache_dir: Path, weight: str) -> Path:
             target.parent.mkdir(parents=True, exist_ok=True)
             merged = Merger().merge([str(font_path(LATIN_FONTS[weight])),
                                      str(font_path(ARABIC_FONTS[weight]))])
-            tmp = target.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
-            merged.save(str(tmp))
-            os.replace(tmp, target)
+            with atomic_writer(target, durable=False) as handle:
+                merged.save(handle)
         _merged_fonts[name] = target
     return target
 
@@ -384,12 +383,9 @@ class ShareImageCache:
         if self.memory is not None:
             self.memory.set(card.key(), data)
         path = self.path(card)
-        tmp = path.with_suffix(f".{os.getpid()}.{threading.get_ident()}.tmp")
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            tmp.write_bytes(data)
-            os.replace(tmp, path)
+            atomic_write(path, data, durable=False)
         except OSError as exc:
             log.warning("could not keep a share image on disk: %s", exc)
-            tmp.unlink(missing_ok=True)
         return data
