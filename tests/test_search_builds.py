@@ -136,3 +136,21 @@ def test_forced_rebuilds_never_update(content, tmp_path):
     assert generation(root) == 1
     shutil.rmtree(root)
     assert search.ensure_index(load_library(content), root)  # missing: built
+
+
+def test_an_update_suggests_the_new_words(content, tmp_path):
+    root = tmp_path / "index"
+    search.ensure_index(load_library(content), root)
+    index = search.SearchIndex(root)
+    try:
+        assert index.search("zanahorio", "en").suggestion is None
+    finally:
+        index.close()
+    edit(content)
+    search.ensure_index(load_library(content), root)
+    assert generation(root) > 1  # updated: only the word buckets that changed are rewritten
+    index = search.SearchIndex(root)
+    try:
+        assert index.search("zanahorio", "en").suggestion == "zanahoria"
+    finally:
+        index.close()

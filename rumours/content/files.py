@@ -7,6 +7,7 @@ size, Markdown density and nesting are checked by linear scans before anything i
 from __future__ import annotations
 
 import hashlib
+import os
 import stat
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -31,19 +32,42 @@ def content_files(content_dir: Path) -> list[Path]:
     the content folder, are left out here and reported by the loader)."""
     content_dir = Path(content_dir)
     root = content_dir.resolve()
-    files = [content_dir / "site.yml", content_dir / "synonyms.yml"]  # synonyms: search
     # Images beside site.yml (the city's logo) travel with the content (last good copies).
-    files.extend(sorted(p for p in content_dir.glob("*")
-                        if p.suffix.lower() in site_identity.LOGO_SUFFIXES))
+    logos = sorted(name for name in _names(content_dir)
+                   if Path(name).suffix.lower() in site_identity.LOGO_SUFFIXES)
+    kept = _inside(content_dir, root, ["site.yml", "synonyms.yml", *logos])  # synonyms: search
     for folder in CONTENT_FOLDERS:
-        files.extend(sorted((content_dir / folder).glob("*.md")))
+        kept.extend(_inside(content_dir / folder, root,
+                            sorted(n for n in _names(content_dir / folder) if n.endswith(".md"))))
+    return kept
+
+
+def _names(folder: Path) -> list[str]:
+    try:
+        return os.listdir(folder)
+    except OSError:
+        return []
+
+
+def _inside(folder: Path, root: Path, names: list[str]) -> list[Path]:
+    """The regular files among `names` in `folder` that are inside `root`: the folder is
+    resolved once, only links are resolved one by one (thousands of files per load)."""
+    try:
+        folder_inside = folder.resolve().is_relative_to(root)
+    except OSError:
+        return []
     kept = []
-    for path in files:
+    for name in names:
+        path = folder / name
         try:
-            if path.is_file() and path.resolve().is_relative_to(root):
-                kept.append(path)
+            if not path.is_file():
+                continue
+            if ((path.is_symlink() or not folder_inside)
+                    and not path.resolve().is_relative_to(root)):
+                continue
         except OSError:
             continue
+        kept.append(path)
     return kept
 
 
