@@ -16,16 +16,21 @@ from postgres_server import database, database_url, postgres_server  # noqa: F40
 
 from rumours import create_app
 
-# Modules whose tests share fixtures that take seconds to build (rendered PDFs, exports,
-# search indexes, a live server with an inbox): under xdist each runs whole in one worker, so
-# they are built once per run. Every other test goes to whichever worker is free.
+# Modules whose tests share fixtures that take seconds to build (rendered PDFs, search
+# indexes and results, a live server with an inbox): under xdist each runs whole in one
+# worker, so they are built once per run. Every other test goes to whichever worker is free
+# (tests/test_export.py is not one: its whole-library export alone is a long test).
 SHARED_FIXTURE_MODULES = (
-    "tests/test_cards.py", "tests/test_export.py", "tests/test_search.py",
-    "tests/test_search_quality.py", "tests/browser/test_offline_search.py",
+    "tests/test_cards.py", "tests/test_search.py", "tests/test_search_quality.py",
+    "tests/test_fresh_clone.py", "tests/browser/test_offline_search.py",
     "tests/browser/test_reports_browser.py",
 )
-# Marks of tests that take tens of seconds: they start first, so no worker is left with
-# one of them when the others have finished.
+# The longest tests, longest first, then the marks of tests that take tens of seconds: they
+# start first, so no worker is left with one of them when the others have finished.
+LONGEST = ("test_the_bundled_library_exports_with_every_internal_link_resolving",
+           "test_make_smoke_installs_and_passes_on_a_fresh_clone",
+           "test_ten_thousand_arbitrary_requests_give_no_5xx",
+           "test_the_browser_reads_text_as_the_server_does")
 FIRST = ("slow", "browser")
 
 
@@ -129,11 +134,19 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log):
 @pytest.hookimpl(trylast=True)  # after pytest has ordered the tests by their fixtures
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Long tests first, then the modules that run whole in one worker (a stable sort keeps
-    pytest's order otherwise)."""
+    pytest's order otherwise). A module that runs whole moves as one, so its fixtures are
+    built once in a single process too."""
     def rank(item: pytest.Item) -> int:
-        for n, mark in enumerate(FIRST):
+        if item.name in LONGEST:
+            return LONGEST.index(item.name)
+        for n, mark in enumerate(FIRST, len(LONGEST)):
             if item.get_closest_marker(mark):
                 return n
-        return len(FIRST) if xdist_scope(item.nodeid) != item.nodeid else len(FIRST) + 1
+        shared = xdist_scope(item.nodeid) != item.nodeid
+        return len(LONGEST) + len(FIRST) + (0 if shared else 1)
 
-    items.sort(key=rank)
+    scope_rank: dict[str, int] = {}
+    for item in items:
+        scope = xdist_scope(item.nodeid)
+        scope_rank[scope] = min(scope_rank.get(scope, rank(item)), rank(item))
+    items.sort(key=lambda item: scope_rank[xdist_scope(item.nodeid)])
