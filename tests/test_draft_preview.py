@@ -30,8 +30,11 @@ def test_a_fresh_rumours_new_file_is_previewable_with_its_problems_in_place(dev_
                                 env={"RUMOURS_CONTENT": str(content_dir)})
     assert result.exit_code == 0, result.output
     client = dev_app.test_client()
-    # The preview's watcher reloads in the background: requests never wait for it.
-    assert wait_for(lambda: "Draft preview" in text(client.get("/en/rumours/they-steal-our-bikes")))
+    # The preview's watcher reloads in the background: requests never wait for it. The file
+    # is shown from disk at once; its problems once the watcher has checked it (the page's
+    # live-reload script then reloads it).
+    problems = re.compile(r"It has \d+ problems to fix before it can be published")
+    assert wait_for(lambda: problems.search(text(client.get("/en/rumours/they-steal-our-bikes"))))
     response = client.get("/en/rumours/they-steal-our-bikes")
     assert response.status_code == 200
     page = text(response)
