@@ -5,6 +5,7 @@ from __future__ import annotations
 import http.client
 import os
 import threading
+import time
 from pathlib import Path
 
 from werkzeug.serving import make_server
@@ -41,6 +42,17 @@ def fetch(port: int, path: str) -> tuple[int, bytes]:
         return response.status, response.read()
     finally:
         connection.close()
+
+
+def wait_for(predicate, timeout: float = 20.0, interval: float = 0.02) -> bool:
+    """Wait until `predicate()` holds (True), or `timeout` seconds pass (False): the
+    condition a test waits on, never a fixed sleep."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(interval)
+    return False
 
 
 def bump(path: Path, text: str) -> None:

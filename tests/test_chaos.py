@@ -10,12 +10,11 @@ import socket
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
 import pytest
 from content_fixtures import make_content
-from live_server import bump, fetch
+from live_server import bump, fetch, wait_for
 
 ROOT = Path(__file__).resolve().parent.parent
 GUNICORN = Path(sys.executable).parent / "gunicorn"
@@ -42,13 +41,9 @@ def workers(master: int) -> list[int]:
     return [int(pid) for pid in out.split()]
 
 
-def wait_for(predicate, timeout: float = 60.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.1)
-    return False
+
+def wait_for_long(predicate) -> bool:
+    return wait_for(predicate, timeout=60.0, interval=0.1)
 
 
 class Load:
@@ -112,37 +107,37 @@ def test_zero_failed_requests_through_breakage_kills_and_restarts(tmp_path):
         """Wait until the load has had `count` more requests answered (by whichever
         workers are up): a number of requests, not a time, whatever the machine's speed."""
         mark = load.served
-        return wait_for(lambda: load.served >= mark + count)
+        return wait_for_long(lambda: load.served >= mark + count)
 
     try:
-        assert wait_for(lambda: _up(port)), (tmp_path / "gunicorn.log").read_text()[-2000:]
+        assert wait_for_long(lambda: _up(port)), (tmp_path / "gunicorn.log").read_text()[-2000:]
         threads = [threading.Thread(target=load.run, args=(n,)) for n in range(CLIENTS)]
         for thread in threads:
             thread.start()
         source = content / "rumours" / "take-our-jobs.md"
         original = source.read_text(encoding="utf-8")
         bump(source, original.replace('verdict: "false"', "verdict: [unclosed"))
-        assert wait_for(lambda: b"degraded" in fetch(port, "/healthz")[1])
+        assert wait_for_long(lambda: b"degraded" in fetch(port, "/healthz")[1])
         for _ in range(KILLS):  # every new worker boots on broken content
             before = workers(master.pid)
             os.kill(before[0], signal.SIGKILL)
-            assert wait_for(lambda b=before: len(set(workers(master.pid)) - set(b)) >= 1)
+            assert wait_for_long(lambda b=before: len(set(workers(master.pid)) - set(b)) >= 1)
             assert served_more(), "no requests answered after a worker was replaced"
         bump(source, original.replace('"They take our jobs"', '"Jobs taken, version two"'))
-        assert wait_for(lambda: b"version two" in fetch(port, "/en/rumours/take-our-jobs")[1])
+        assert wait_for_long(lambda: b"version two" in fetch(port, "/en/rumours/take-our-jobs")[1])
         site = content / "site.yml"
         site_text = site.read_text(encoding="utf-8")
         bump(site, site_text.replace("languages:", "languages: [unclosed\nlanguages:"))
-        assert wait_for(lambda: b"degraded" in fetch(port, "/healthz")[1])
+        assert wait_for_long(lambda: b"degraded" in fetch(port, "/healthz")[1])
         before_hup = set(workers(master.pid))
         master.send_signal(signal.SIGHUP)  # the master restarts every worker
-        assert wait_for(lambda: (now := set(workers(master.pid))) and not now & before_hup), \
+        assert wait_for_long(lambda: (now := set(workers(master.pid))) and not now & before_hup), \
             "the workers were not all restarted"
         assert served_more(), "no requests answered by the restarted workers"
         bump(site, site_text)
-        assert wait_for(lambda: b'"status":"ok"' in fetch(port, "/healthz")[1].replace(b" ", b""))
+        assert wait_for_long(lambda: b'"status":"ok"' in fetch(port, "/healthz")[1].replace(b" ", b""))
         assert served_more(), "no requests answered after the content was fixed"
-        assert wait_for(lambda: load.served >= MIN_SERVED)
+        assert wait_for_long(lambda: load.served >= MIN_SERVED)
     finally:
         stop.set()
         for thread in threading.enumerate():

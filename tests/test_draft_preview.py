@@ -4,9 +4,9 @@ as it is, with its problems beside its fields, instead of a 404 or the last good
 from __future__ import annotations
 
 import re
-import time
 
 from click.testing import CliRunner
+from live_server import wait_for
 
 from rumours.cli import main
 
@@ -14,14 +14,6 @@ from rumours.cli import main
 def text(response) -> str:
     return response.get_data(as_text=True)
 
-
-def wait_for(predicate, timeout: float = 20.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.02)
-    return False
 
 
 def test_a_fresh_rumours_new_file_is_previewable_with_its_problems_in_place(dev_app,

@@ -17,6 +17,7 @@ from pathlib import Path
 import polib
 import pytest
 from click.testing import CliRunner
+from live_server import wait_for
 
 from rumours import create_app
 from rumours.cli import main
@@ -267,15 +268,6 @@ def test_draft_translation_says_it_is_not_checked_yet(content_dir, tmp_path):
     result = run({"RUMOURS_CONTENT": str(content_dir)}, "check")
     assert "status: 'checked' is not a status: write 'draft'" in result.output
 
-
-def wait_for(predicate, timeout: float = 20.0) -> bool:
-    """The preview reloads in a background thread: wait until `predicate()` holds."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.02)
-    return False
 
 
 def test_outdated_translation_is_shown_with_a_notice_after_the_source_changes(dev_app,

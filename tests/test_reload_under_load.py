@@ -5,10 +5,9 @@ from __future__ import annotations
 import json
 import shutil
 import threading
-import time
 from urllib.parse import quote
 
-from live_server import LiveServer, bump, fetch
+from live_server import LiveServer, bump, fetch, wait_for
 
 from rumours import create_app, search
 from rumours.content.loading import load_library
@@ -18,14 +17,6 @@ SERVED_PER_EDIT = 20  # requests the load must complete while each edit is under
 
 
 
-
-def wait_for(predicate, timeout: float = 20.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.05)
-    return False
 
 
 def test_ten_edits_and_reindexes_under_load_lose_nothing(content_dir, tmp_path):

@@ -6,13 +6,13 @@ import json
 import re
 import shutil
 import threading
-import time
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from live_server import wait_for
 
 from rumours import create_app, search
 from rumours.cli import main as cli
@@ -754,15 +754,6 @@ def test_an_edited_file_is_searchable_once_live_in_dev(dev_app, content_dir):
     body = client.get("/api/search?q=zanahoria").get_json()
     assert [r["id"] for r in body["results"]] == ["take-our-jobs"]
 
-
-def wait_for(predicate, timeout: float = 20.0) -> bool:
-    """The preview reloads in a background thread: wait until `predicate()` holds."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.02)
-    return False
 
 
 def test_drafts_are_searchable_in_dev(dev_app):

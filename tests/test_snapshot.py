@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-import time
+
+from live_server import wait_for
 
 from rumours import create_app
 
@@ -57,14 +58,6 @@ def test_drafts_show_only_in_dev_mode(dev_app, client):
     assert "A draft claim nobody should see" in page
     assert "Draft" in page and "Preview mode" in page
 
-
-def wait_for(predicate, timeout: float = 20.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(0.02)
-    return False
 
 
 def test_outside_dev_mode_a_background_watcher_picks_up_changes(content_dir, tmp_path):

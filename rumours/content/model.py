@@ -195,18 +195,12 @@ class DocumentText:
     review: str = ""  # a translation's `status`: "draft" or "reviewed" ("" for the source)
 
 
-@dataclass(frozen=True)
-class Page:
-    """A standing page: about, the method, for agents."""
+class TranslatedDocument:
+    """What pages and updates share: their texts by language, read along a fallback chain."""
 
-    slug: str
-    order: int
-    draft: bool
-    fingerprint: str
-    source_lang: str
     texts: Mapping[str, DocumentText]
-    path: str
-    fallbacks: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
+    fallbacks: Mapping[str, tuple[str, ...]]
+    source_lang: str
 
     def text(self, lang: str) -> DocumentText:
         """The text in `lang`, else along its fallback chain, else in the source language."""
@@ -218,7 +212,21 @@ class Page:
 
 
 @dataclass(frozen=True)
-class Update:
+class Page(TranslatedDocument):
+    """A standing page: about, the method, for agents."""
+
+    slug: str
+    order: int
+    draft: bool
+    fingerprint: str
+    source_lang: str
+    texts: Mapping[str, DocumentText]
+    path: str
+    fallbacks: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
+
+
+@dataclass(frozen=True)
+class Update(TranslatedDocument):
     """A dated news item from the comms team."""
 
     slug: str
@@ -231,14 +239,6 @@ class Update:
     texts: Mapping[str, DocumentText]
     path: str
     fallbacks: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
-
-    def text(self, lang: str) -> DocumentText:
-        """The text in `lang`, else along its fallback chain, else in the source language."""
-        return in_chain(self.texts, lang, self.fallbacks, self.source_lang)
-
-    @property
-    def languages(self) -> tuple[str, ...]:
-        return tuple(self.texts)
 
 
 @dataclass(frozen=True)
