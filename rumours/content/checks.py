@@ -5,8 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from rumours.content.model import ProblemList, Site, shown
-from rumours.content.rumours import RumourSource
+from rumours.content.model import ProblemList, Rumour, Site, shown
 
 
 def split_translation_name(path: Path, rel: str, site: Site,
@@ -32,7 +31,7 @@ def missing_source(rel: str, base: str, problems: ProblemList) -> None:
     problems.error(rel, 1, "file name", f"translation of {base}.md, which does not exist")
 
 
-def shared_urls(sources: Iterable[RumourSource], problems: ProblemList) -> None:
+def shared_urls(sources: Iterable[Rumour], problems: ProblemList) -> None:
     """Warn when one URL is cited under two source ids (one source, one id, one metadata)."""
     ids_by_url: dict[str, dict[str, str]] = {}
     for rumour in sources:

@@ -1,8 +1,8 @@
 """One rumour file: its source (rumours/<id>.md) or a translation (rumours/<id>.<lang>.md).
 
-Each is read, validated and converted once into an immutable result (`RumourSource`, or a
-`RumourText` for a translation); `assemble` joins a source and its translations into a
-`Rumour`. Cross-file checks are in rumours/content/checks.py.
+Each is read, validated and converted once into an immutable result (a `Rumour` with only
+its source text, or a `RumourText` for a translation); `assemble` adds the translations.
+Cross-file checks are in rumours/content/checks.py.
 """
 
 from __future__ import annotations
@@ -10,12 +10,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from types import MappingProxyType
 
 from rumours.content import extras, markup
 from rumours.content import rumour_checks as checks
-from rumours.content.extras import Correction
 from rumours.content.model import (
     ID_PATTERN,
     Fact,
@@ -44,26 +43,6 @@ def footnote_text(source: Source) -> str:
     """A source as the footnote its citations link to."""
     note = f" {source.note}." if source.note else ""
     return f"{source.publisher}, *{source.title}* ({source.date}). <{source.url}>{note}"
-
-
-@dataclass(frozen=True)
-class RumourSource:
-    """A rumour's source file, checked: everything but its translations."""
-
-    id: str
-    verdict: str
-    topics: tuple[str, ...]
-    places: tuple[str, ...]
-    sources: tuple[Source, ...]
-    published: dt.date
-    reviewed: dt.date
-    next_review: dt.date
-    draft: bool
-    fingerprint: str
-    text: RumourText
-    path: str
-    aliases: Mapping[str, tuple[str, ...]]
-    corrections: tuple[Correction, ...] = ()
 
 
 def _text(parsed: ParsedFile, lang: str, values: Mapping, aliases: tuple[str, ...],
@@ -133,7 +112,8 @@ def _identity(parsed: ParsedFile, values: Mapping, stem: str, site: Site,
 
 def parse_rumour(rel: str, stem: str, data: bytes | str, site: Site,
                  today: dt.date) -> FileResult:
-    """Read and check a rumour's source file; its value is a `RumourSource`."""
+    """Read and check a rumour's source file; its value is the `Rumour` with only its
+    source language's text (`assemble` adds the translations)."""
     problems = ProblemList()
     parsed = parse_markdown_file(rel, data, problems)
     if parsed is None:
@@ -159,14 +139,17 @@ def parse_rumour(rel: str, stem: str, data: bytes | str, site: Site,
         values.get("published"), today, problems.error)
     if problems.errors:
         return FileResult(None, tuple(problems.problems))
-    return FileResult(RumourSource(
+    return FileResult(Rumour(
         id=values["id"], verdict=values["verdict"], topics=tuple(values["topics"]),
         places=tuple(values["places"]), sources=sources, published=values["published"],
         reviewed=values["reviewed"], next_review=values["next_review"],
         draft=values.get("draft", False),
         fingerprint=fingerprint(values["claim"], values["summary"], parsed.body),
-        text=replace(text, corrections=tuple(c.text for c in corrections)), path=rel,
-        aliases=MappingProxyType(aliases), corrections=corrections,
+        source_lang=lang,
+        texts=MappingProxyType({lang: replace(text,
+                                              corrections=tuple(c.text for c in corrections))}),
+        path=rel, aliases=MappingProxyType(aliases), corrections=corrections,
+        fallbacks=site.fallbacks,
     ), tuple(problems.problems))
 
 
@@ -195,7 +178,7 @@ def translation_status(parsed: ParsedFile, stamped: str | None, source_fingerpri
 
 
 def parse_rumour_translation(rel: str, lang: str, data: bytes | str,
-                             source: RumourSource) -> FileResult:
+                             source: Rumour) -> FileResult:
     """Read and check a rumour's translation against its source; the value is its text."""
     problems = ProblemList()
     parsed = parse_markdown_file(rel, data, problems)
@@ -223,19 +206,13 @@ def parse_rumour_translation(rel: str, lang: str, data: bytes | str,
     return FileResult(None if problems.errors else text, tuple(problems.problems))
 
 
-def assemble(source: RumourSource, translations: Mapping[str, RumourText],
-             site: Site) -> Rumour:
-    """The rumour: its source and its translations, in the site's language order."""
-    texts = {site.default_language: source.text, **translations}
-    return Rumour(
-        id=source.id, verdict=source.verdict, topics=source.topics, places=source.places,
-        sources=source.sources, published=source.published, reviewed=source.reviewed,
-        next_review=source.next_review, draft=source.draft, fingerprint=source.fingerprint,
-        source_lang=site.default_language,
+def assemble(source: Rumour, translations: Mapping[str, RumourText], site: Site) -> Rumour:
+    """The rumour: its checked source file with its translations, in the site's language
+    order."""
+    texts = {**source.texts, **translations}
+    return replace(
+        source,
         texts=MappingProxyType({lang: texts[lang] for lang in site.languages if lang in texts}),
-        path=source.path,
         aliases=MappingProxyType({lang: source.aliases[lang] for lang in site.languages
                                   if source.aliases.get(lang)}),
-        corrections=source.corrections, fallbacks=site.fallbacks,
     )
-
