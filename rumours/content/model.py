@@ -195,12 +195,16 @@ class DocumentText:
     review: str = ""  # a translation's `status`: "draft" or "reviewed" ("" for the source)
 
 
+@dataclass(frozen=True, kw_only=True)
 class TranslatedDocument:
     """What pages and updates share: their texts by language, read along a fallback chain."""
 
-    texts: Mapping[str, DocumentText]
-    fallbacks: Mapping[str, tuple[str, ...]]
+    draft: bool
+    fingerprint: str
     source_lang: str
+    texts: Mapping[str, DocumentText]
+    path: str
+    fallbacks: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
 
     def text(self, lang: str) -> DocumentText:
         """The text in `lang`, else along its fallback chain, else in the source language."""
@@ -211,21 +215,15 @@ class TranslatedDocument:
         return tuple(self.texts)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Page(TranslatedDocument):
     """A standing page: about, the method, for agents."""
 
     slug: str
     order: int
-    draft: bool
-    fingerprint: str
-    source_lang: str
-    texts: Mapping[str, DocumentText]
-    path: str
-    fallbacks: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Update(TranslatedDocument):
     """A dated news item from the comms team."""
 
@@ -233,12 +231,6 @@ class Update(TranslatedDocument):
     date: dt.date
     updated: dt.date
     rumours: tuple[str, ...]
-    draft: bool
-    fingerprint: str
-    source_lang: str
-    texts: Mapping[str, DocumentText]
-    path: str
-    fallbacks: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
 
 
 @dataclass(frozen=True)
