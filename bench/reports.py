@@ -66,6 +66,14 @@ def nonsense(rng: random.Random) -> str:
                             for _ in range(3)) for _ in range(3))
 
 
+def pick_query(rng: random.Random, queries: list[tuple[str, str]],
+               sent: int) -> tuple[str, str]:
+    """(language, query): a resident query and nonsense in turn."""
+    if sent % 2:
+        return rng.choice(queries)
+    return rng.choice(["en", "es", "ca", "fr", "ar", "ht"]), nonsense(rng)
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -158,8 +166,7 @@ def search_load(port: int, seconds: float, seed: int, pace: float) -> tuple[list
             time.sleep(max(0.0, next_at - time.monotonic()))
             next_at += pace
             sent += 1
-            lang, query = rng.choice(queries) if sent % 2 else (rng.choice(
-                ["en", "es", "ca", "fr", "ar", "ht"]), nonsense(rng))
+            lang, query = pick_query(rng, queries, sent)
             path = "/api/search?" + urlencode({"q": query, "lang": lang,
                                                "n": f"{seed}-{number}-{sent}"})
             started = time.perf_counter()
@@ -219,8 +226,7 @@ def paired(ports: dict[bool, int], seconds: float, pace: float,
             time.sleep(max(0.0, next_at - time.monotonic()))
             next_at += pace
             sent += 1
-            lang, query = rng.choice(queries) if sent % 2 else (rng.choice(
-                ["en", "es", "ca", "fr", "ar", "ht"]), nonsense(rng))
+            lang, query = pick_query(rng, queries, sent)
             params = {"q": query, "lang": lang, "n": f"{seed}-{number}-{sent}"}
             order = (False, True) if sent % 4 < 2 else (True, False)
             try:
