@@ -7,6 +7,7 @@ around it are still read, so their own problems are reported too.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from pathlib import Path
 
 import yaml
 
@@ -15,6 +16,8 @@ from rumours.content.files import (
     SplitFile,
     decode_content,
     markdown_shape_problem,
+    read_content_bytes,
+    relative_name,
     split_front_matter,
 )
 from rumours.content.model import ProblemList
@@ -54,6 +57,20 @@ def decoded(rel: str, data: bytes | str, problems: ProblemList) -> str | None:
     except UnicodeDecodeError as exc:
         problems.error(rel, 1, "file", f"not valid UTF-8 ({exc.reason} at byte {exc.start})")
         return None
+
+
+def yaml_file_text(path: Path, root: Path, problems: ProblemList) -> str | None:
+    """The text of a YAML content file (site.yml, synonyms.yml), or None with the reason
+    reported: unreadable, not UTF-8, anchors or aliases, nested too deep."""
+    rel = relative_name(path, root)
+    text = decoded(rel, read_content_bytes(path, root), problems)
+    if text is None:
+        return None
+    shape = yaml_shape_problem(text, 1)
+    if shape:
+        problems.error(rel, shape[0], path.name, shape[1])
+        return None
+    return text
 
 
 def parse_markdown_file(rel: str, data: bytes | str, problems: ProblemList) -> ParsedFile | None:

@@ -10,12 +10,12 @@ from types import MappingProxyType
 import yaml
 
 from rumours.content import site_identity, yaml_errors
-from rumours.content.files import read_content_bytes, relative_name
+from rumours.content.files import relative_name
 from rumours.content.model import ID_PATTERN, ProblemList, Site, shown
-from rumours.content.parsing import decoded
+from rumours.content.parsing import yaml_file_text
 from rumours.content.schema import URL_PATTERN, SiteFields
 from rumours.content.validation import validate
-from rumours.content.yaml_lines import YamlDocument, read_yaml, yaml_shape_problem
+from rumours.content.yaml_lines import YamlDocument, read_yaml
 
 SITE_FILE = "site.yml"
 LANG_PATTERN = re.compile(r"^[a-z]{2,3}$")
@@ -30,12 +30,8 @@ def load_site(content_dir: Path, problems: ProblemList) -> Site | None:
     if not path.exists() and not path.is_symlink():
         problems.error(rel, 1, "file", "site.yml is missing")
         return None
-    text = decoded(rel, read_content_bytes(path, content_dir.resolve()), problems)
+    text = yaml_file_text(path, content_dir.resolve(), problems)
     if text is None:
-        return None
-    shape = yaml_shape_problem(text, 1)
-    if shape:
-        problems.error(rel, shape[0], SITE_FILE, shape[1])
         return None
     try:
         document = read_yaml(text, 1)

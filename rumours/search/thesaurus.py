@@ -25,11 +25,11 @@ from typing import TYPE_CHECKING
 
 import yaml
 
-from rumours.content.files import read_content_bytes, relative_name
+from rumours.content.files import relative_name
 from rumours.content.loading import ContentCheck
 from rumours.content.model import ID_PATTERN, Problem, ProblemList, Site, shown
-from rumours.content.parsing import decoded
-from rumours.content.yaml_lines import ContentYamlLoader, yaml_shape_problem
+from rumours.content.parsing import yaml_file_text
+from rumours.content.yaml_lines import ContentYamlLoader
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
@@ -74,12 +74,8 @@ def check_thesaurus(content_dir: Path, site: Site, col: ProblemList) -> Thesauru
     if not path.exists() and not path.is_symlink():
         return EMPTY
     rel = relative_name(path, root)
-    text = decoded(rel, read_content_bytes(path, root), col)
+    text = yaml_file_text(path, root, col)
     if text is None:
-        return EMPTY
-    shape = yaml_shape_problem(text, 1)
-    if shape:
-        col.error(rel, shape[0], FILE_NAME, shape[1])
         return EMPTY
     try:
         root = yaml.compose(text, Loader=ContentYamlLoader)  # noqa: S506 - a SafeLoader
