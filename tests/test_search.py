@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from live_server import wait_for
+from live_server import bump, wait_for
 
 from rumours import create_app, search
 from rumours.cli import main as cli
@@ -786,3 +786,28 @@ def test_rumours_index_refuses_broken_content(tmp_path, monkeypatch):
     assert result.exit_code == 1
     assert "dirty-streets.md" in result.output and "content has errors" in result.output
     assert not (tmp_path / "instance" / "index" / search.CURRENT_LINK).exists()
+
+
+def test_an_edit_to_the_thesaurus_reaches_the_live_index(tmp_path):
+    # The index builder keeps the thesaurus between libraries; an edit to synonyms.yml
+    # must still be read again (and an edit to a rumour alone must not lose it).
+    content = make_search_content(tmp_path)
+    app = create_app({"TESTING": True, "CONTENT_DIR": content,
+                      "INSTANCE_DIR": tmp_path / "instance"})
+    live = app.extensions["rumours"]
+    client = app.test_client()
+
+    def first(query: str) -> str | None:
+        results = client.get(f"/api/search?q={query}&lang=en").get_json()["results"]
+        return results[0]["id"] if results else None
+
+    before = client.get("/api/search?q=gigs&lang=en").get_json()
+    assert before["total"] == 0
+    synonyms = content / "synonyms.yml"
+    bump(synonyms, SYNONYMS.replace("[jobs, work, employment]", "[jobs, work, employment, gigs]"))
+    assert live.refresh()
+    assert first("gigs") == "take-our-jobs"
+    rumour_file = content / "rumours" / "dirty-streets.md"
+    bump(rumour_file, rumour_file.read_text(encoding="utf-8") + "\n")
+    assert live.refresh()
+    assert first("gigs") == "take-our-jobs"

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from markupsafe import Markup
 
+from rumours.content.file_cache import stat_key
 from rumours.content.model import Library
 from rumours.search import query_plan, ranking, weights
 from rumours.search.analysis import fold
@@ -32,6 +33,7 @@ from rumours.search.index import (
 )
 from rumours.search.snippets import answer_snippet, plain_snippet
 from rumours.search.thesaurus import EMPTY, Thesaurus, load_thesaurus
+from rumours.search.thesaurus import FILE_NAME as THESAURUS_FILE
 
 log = logging.getLogger("rumours.search")
 
@@ -358,10 +360,21 @@ def index_builder(root: Path, content_dir: Path | None = None):
     """A LiveLibrary builder: makes sure the index matches each new library (and the
     thesaurus in `content_dir`), then opens it."""
     search_index = SearchIndex(root)
+    read: dict[str, object] = {}  # the thesaurus last read, and the file state it was read at
+
+    def thesaurus_for(library: Library) -> Thesaurus:
+        """synonyms.yml, read again only when it or the site's languages changed (an edit
+        to a rumour does not re-read it)."""
+        if content_dir is None:
+            return EMPTY
+        key = (stat_key(Path(content_dir) / THESAURUS_FILE), library.site.languages)
+        if read.get("key") != key:
+            read["thesaurus"] = load_thesaurus(content_dir, library.site.languages)
+            read["key"] = key
+        return read["thesaurus"]
 
     def build(library: Library) -> SearchIndex:
-        thesaurus = (load_thesaurus(content_dir, library.site.languages)
-                     if content_dir is not None else EMPTY)
+        thesaurus = thesaurus_for(library)
         search_index.use(library, thesaurus)
         try:
             ensure_index(library, root, thesaurus)
